@@ -1,0 +1,18 @@
+/**
+ * The one catalogue of error codes a client can see in `extensions.code`.
+ * Every GraphQL error raised by our code uses one of these; Apollo's own
+ * codes (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, ...) pass through
+ * unchanged. The README's error table is written from this list.
+ */
+export const errorCodes = {
+  BAD_REQUEST: 'The HTTP request itself is malformed (unparseable JSON, body too large).',
+  BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.field` names it.',
+  UNAUTHENTICATED: 'No valid token: the operation needs a signed-in user, or the token is malformed or expired.',
+  FORBIDDEN: 'The signed-in user may not act on this object.',
+  NOT_FOUND: 'The object named by `extensions.field` does not exist.',
+  CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',
+  OUT_OF_STOCK: 'A product has less stock than the order asks for; `extensions.field` names the item.',
+  INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;

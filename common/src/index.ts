@@ -1,0 +1,14 @@
+export * from './appError.ts';
+export * from './armor.ts';
+export * from './auth.ts';
+export * from './database.ts';
+export * from './errorCodes.ts';
+export * from './logger.ts';
+export * from './pagination.ts';
+export * from './requestId.ts';
+export * from './serveGraphQL.ts';
+export * from './sharedConfig.ts';
+export * from './ids.ts';
+export { DateTimeResolver } from 'graphql-scalars';
+export * from './demoData.ts';
+export * from './runMigrations.ts';

@@ -1,0 +1,113 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { createArmor } from './armor.ts';
+import { createFormatError } from './formatError.ts';
+import type { Logger } from './logger.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
+import type { SharedConfig } from './sharedConfig.ts';
+
+export interface ServeGraphQLOptions<TContext extends BaseContext> {
+  /** Service name, used in logs and `/health`. */
+  name: string;
+  port: number;
+  host: string;
+  config: SharedConfig;
+  logger: Logger;
+  /** A schema (subgraphs) or a gateway (router). */
+  apollo: { schema: NonNullable<ApolloServerOptions<TContext>['schema']> } | { gateway: NonNullable<ApolloServerOptions<TContext>['gateway']> };
+  /** Builds the per-request context; may throw a GraphQL error (bad token). */
+  context: (request: { headers: http.IncomingHttpHeaders; requestId: string; logger: Logger }) => Promise<TContext>;
+  /** Throws when a dependency is down; `/health` answers 503 then. */
+  checkHealth?: () => Promise<void>;
+  /** Extra routes mounted before `/graphql` (the router adds its own). */
+  routes?: (app: express.Express) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  apollo: ApolloServer<BaseContext>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The HTTP shell shared by the router and every subgraph: Apollo Server with
+ * the armor limits, masked internal errors, request ids, `/health`, and a
+ * drain on stop so in-flight requests finish.
+ */
+export async function serveGraphQL<TContext extends BaseContext>(
+  options: ServeGraphQLOptions<TContext>,
+): Promise<RunningServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const armor = createArmor(options.config);
+  const apollo = new ApolloServer<TContext>({
+    ...options.apollo,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: options.config.NODE_ENV !== 'development',
+    formatError: createFormatError(options.logger),
+    plugins: [
+      ...armor.plugins,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Inline traces feed Apollo Studio, which we do not use; they only cost time.
+      ...('schema' in options.apollo ? [ApolloServerPluginInlineTraceDisabled()] : []),
+    ],
+  } as ApolloServerOptions<TContext>);
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    try {
+      await options.checkHealth?.();
+      res.json({ status: 'ok', service: options.name });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'health check failed');
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        return options.context({ headers: req.headers, requestId, logger: options.logger.child({ requestId }) });
+      },
+    }),
+  );
+  // Body-parser failures (malformed JSON, oversized bodies) would otherwise
+  // get Express's HTML error page; clients get a GraphQL-shaped error instead.
+  app.use((error: { status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message = status === 500 ? 'Internal server error' : `Malformed request: ${error.message ?? 'unreadable body'}`;
+    if (status === 500) options.logger.error({ err: error }, 'request failed');
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}/graphql`;
+  options.logger.info({ url }, `${options.name} listening`);
+  return {
+    url,
+    port,
+    httpServer,
+    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    stop: () => apollo.stop(),
+  };
+}

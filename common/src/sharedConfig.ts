@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Settings every service reads from the environment, with their defaults.
+ * Each service's `config.ts` extends this schema with its own settings and
+ * parses `process.env` once at start-up.
+ */
+export const sharedConfigSchema = z.object({
+  /** `production` hides field suggestions and requires a real JWT_SECRET. @default development */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** pino level. @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HS256 secret shared by the users subgraph (signs) and every verifier. */
+  JWT_SECRET: z.string().min(32).default('development-secret-change-me-in-production!'),
+  /** @default supergraph */
+  JWT_ISSUER: z.string().default('supergraph'),
+  /** @default supergraph */
+  JWT_AUDIENCE: z.string().default('supergraph'),
+  /** Maximum selection depth of an operation. @default 12 */
+  ARMOR_MAX_DEPTH: positiveInt(12),
+  /** Maximum cost (objects and scalars weighted by depth) of an operation. @default 5000 */
+  ARMOR_MAX_COST: positiveInt(5000),
+  /** Maximum number of aliases in an operation. @default 15 */
+  ARMOR_MAX_ALIASES: positiveInt(15),
+  /** Maximum number of lexical tokens in a document. @default 2000 */
+  ARMOR_MAX_TOKENS: positiveInt(2000),
+  /** Maximum number of directives in an operation. @default 50 */
+  ARMOR_MAX_DIRECTIVES: positiveInt(50),
+});
+
+export type SharedConfig = z.infer<typeof sharedConfigSchema>;
+
+/** Parses the environment against a schema and fails with every bad setting named. */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, service: string): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`${service}: invalid configuration\n${problems}`);
+  }
+  const config = result.data as SharedConfig;
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === sharedConfigSchema.shape.JWT_SECRET.parse(undefined)) {
+    throw new Error(`${service}: JWT_SECRET must be set in production`);
+  }
+  return result.data;
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { parseConfig, sharedConfigSchema } from '@supergraph/common';
+
+/** Settings of the users subgraph, read once at start-up. Shared ones: see common/sharedConfig.ts. */
+export const usersConfigSchema = sharedConfigSchema.extend({
+  /** PostgreSQL database owned by this subgraph. Required. */
+  USERS_DATABASE_URL: z.string().url(),
+  /** @default 4001 */
+  USERS_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  /** @default 127.0.0.1 */
+  USERS_HOST: z.string().default('127.0.0.1'),
+  /** Connections in the pg pool. @default 10 */
+  USERS_DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+});
+
+export type UsersConfig = z.infer<typeof usersConfigSchema>;
+
+export const loadUsersConfig = (env: NodeJS.ProcessEnv = process.env): UsersConfig =>
+  parseConfig(usersConfigSchema, env, 'users');

@@ -1,0 +1,15 @@
+import { createPgAdapter } from '@supergraph/common';
+import { PrismaClient } from './__generated__/prisma/client.ts';
+
+/**
+ * Query events are always on: they feed debug logging and let tests count
+ * SQL statements per request.
+ */
+export function createUsersDb(url: string, poolSize: number) {
+  return new PrismaClient({
+    adapter: createPgAdapter(url, poolSize),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+}
+
+export type UsersDb = ReturnType<typeof createUsersDb>;

@@ -1,0 +1,33 @@
+import { appError, signToken } from '@supergraph/common';
+import { Prisma } from '../__generated__/prisma/client.ts';
+import type { MutationResolvers } from '../__generated__/resolvers.ts';
+import { DECOY_HASH, hashPassword, verifyPassword } from '../password.ts';
+import { parseSignUp } from '../signUpInput.ts';
+
+const emailTaken = () =>
+  appError('CONFLICT', 'An account with this e-mail address already exists.', { field: 'input.email' });
+
+export const Mutation: MutationResolvers = {
+  signUp: async (_parent, { input }, { db, config }) => {
+    const { email, name, password } = parseSignUp(input);
+    if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+    try {
+      const user = await db.user.create({ data: { email, name, passwordHash: await hashPassword(password) } });
+      return { token: await signToken(user, config), user };
+    } catch (error) {
+      // Two sign-ups for one address can both pass the check above; the unique index decides.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw emailTaken();
+      throw error;
+    }
+  },
+
+  logIn: async (_parent, { input }, { db, config }) => {
+    const user = await db.user.findUnique({ where: { email: input.email.trim().toLowerCase() } });
+    // Always run one scrypt so an unknown e-mail is not faster than a wrong password.
+    const valid = await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH);
+    if (!user || !valid) {
+      throw appError('UNAUTHENTICATED', 'The e-mail address or password is incorrect.', { field: 'input.password' });
+    }
+    return { token: await signToken(user, config), user };
+  },
+};

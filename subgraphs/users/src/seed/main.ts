@@ -1,0 +1,8 @@
+import { loadUsersConfig } from '../config.ts';
+import { createUsersDb } from '../db.ts';
+import { seedUsers } from './seedUsers.ts';
+
+const config = loadUsersConfig();
+const db = createUsersDb(config.USERS_DATABASE_URL, 1);
+console.log(`users: seeded ${await seedUsers(db)} users`);
+await db.$disconnect();

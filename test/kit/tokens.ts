@@ -1,0 +1,10 @@
+import { signToken, type Role } from '@supergraph/common';
+
+/** Tests sign with the same settings the services read from their defaults. */
+export const TEST_JWT = {
+  JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
+  JWT_ISSUER: 'supergraph',
+  JWT_AUDIENCE: 'supergraph',
+};
+
+export const tokenFor = (id: string, role: Role = 'CUSTOMER') => signToken({ id, role }, TEST_JWT);
