@@ -7,5 +7,8 @@ import pg from 'pg';
  * client drops the user name from a plain config (see shared TOOLCHAIN.md).
  */
 export function createPgAdapter(connectionString: string, maxConnections: number): PrismaPg {
-  return new PrismaPg(new pg.Pool({ connectionString, max: maxConnections }));
+  const pool = new pg.Pool({ connectionString, max: maxConnections });
+  // An idle connection the server drops (restart, failover) is replaced on next use; it must not crash the process.
+  pool.on('error', () => {});
+  return new PrismaPg(pool, { disposeExternalPool: true });
 }

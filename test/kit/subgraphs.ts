@@ -1,14 +1,21 @@
 import { inject } from 'vitest';
 import type { RunningServer } from '@supergraph/common';
-import { loadNotesConfig, startNotesSubgraph } from '@supergraph/notes';
-import { loadOrdersConfig, startOrdersSubgraph } from '@supergraph/orders';
-import { loadUsersConfig, startUsersSubgraph } from '@supergraph/users';
 import { createTestDatabase, urlVariable, type SubgraphName } from './postgres.ts';
 
+// Imported lazily so a test of one subgraph loads only that subgraph.
 const starters = {
-  users: (env: NodeJS.ProcessEnv) => startUsersSubgraph(loadUsersConfig(env)),
-  notes: (env: NodeJS.ProcessEnv) => startNotesSubgraph(loadNotesConfig(env)),
-  orders: (env: NodeJS.ProcessEnv) => startOrdersSubgraph(loadOrdersConfig(env)),
+  users: async (env: NodeJS.ProcessEnv) => {
+    const { startUsersSubgraph, loadUsersConfig } = await import('@supergraph/users');
+    return startUsersSubgraph(loadUsersConfig(env));
+  },
+  notes: async (env: NodeJS.ProcessEnv) => {
+    const { startNotesSubgraph, loadNotesConfig } = await import('@supergraph/notes');
+    return startNotesSubgraph(loadNotesConfig(env));
+  },
+  orders: async (env: NodeJS.ProcessEnv) => {
+    const { startOrdersSubgraph, loadOrdersConfig } = await import('@supergraph/orders');
+    return startOrdersSubgraph(loadOrdersConfig(env));
+  },
 };
 
 export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof starters)[N]>> & RunningServer;
