@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
-import { unauthenticated } from './appError.ts';
+import { appError, unauthenticated } from './appError.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 
 export type Role = 'CUSTOMER' | 'ADMIN';
@@ -22,6 +22,9 @@ export async function signToken(user: { id: string; role: Role }, settings: JwtS
     .sign(new TextEncoder().encode(settings.JWT_SECRET));
 }
 
+/** A bad token fails the whole HTTP request with 401; Apollo strips `http` from the response body. */
+const badToken = (message: string) => appError('UNAUTHENTICATED', message, { details: { http: { status: 401 } } });
+
 /**
  * Reads the viewer from an `Authorization` header. No header means anonymous;
  * a header that is present but not a valid bearer token is an error rather
@@ -30,18 +33,18 @@ export async function signToken(user: { id: string; role: Role }, settings: JwtS
 export async function viewerFromAuthorization(header: string | undefined, settings: JwtSettings): Promise<Viewer> {
   if (header === undefined || header === '') return null;
   const match = /^Bearer (\S+)$/i.exec(header);
-  if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  if (!match?.[1]) throw badToken('The Authorization header must be "Bearer <token>".');
   try {
     const { payload } = await jwtVerify(match[1], new TextEncoder().encode(settings.JWT_SECRET), {
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
       algorithms: ['HS256'],
     });
-    if (!payload.sub) throw unauthenticated('The token has no subject.');
+    if (!payload.sub) throw badToken('The token has no subject.');
     return { userId: payload.sub, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' };
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
-    if (error instanceof joseErrors.JOSEError) throw unauthenticated('The token is malformed or its signature is invalid.');
+    if (error instanceof joseErrors.JWTExpired) throw badToken('The token has expired.');
+    if (error instanceof joseErrors.JOSEError) throw badToken('The token is malformed or its signature is invalid.');
     throw error;
   }
 }

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { DEMO_PASSWORD } from '@supergraph/common';
+import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
+import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
+import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, startRouter } from '@supergraph/router';
+import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
+import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
+import { percentile } from './percentiles.ts';
+import { startPlainGateway } from './plainGateway.ts';
+
+// `npm run bench`: the README's cross-subgraph query through our router and
+// through a plain @apollo/gateway, over the same three subgraphs, in one run.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const query = readFileSync(new URL('../docs/example-query.graphql', import.meta.url), 'utf8');
+
+interface Figures {
+  name: string;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+async function post(url: string, body: unknown, token?: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { data?: any; errors?: unknown[] };
+}
+
+async function load(name: string, url: string, token: string, seconds: number): Promise<Figures> {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    rps: result.requests.total / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+const runId = `bench_${randomBytes(3).toString('hex')}`;
+const stops: (() => Promise<unknown>)[] = [];
+try {
+  console.log('Preparing databases and subgraphs...');
+  await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, runId)));
+  const env = { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
+  for (const name of SUBGRAPHS) {
+    env[`${name.toUpperCase()}_DATABASE_URL`] = databaseUrl(templateName(name, runId));
+    env[`${name.toUpperCase()}_PORT`] = '0';
+  }
+  const users = await startUsersSubgraph(loadUsersConfig(env));
+  const notes = await startNotesSubgraph(loadNotesConfig(env));
+  const orders = await startOrdersSubgraph(loadOrdersConfig(env));
+  stops.push(users.stop, notes.stop, orders.stop);
+  await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
+
+  const routing = { USERS_ROUTING_URL: users.url, NOTES_ROUTING_URL: notes.url, ORDERS_ROUTING_URL: orders.url };
+  const routerConfig = loadRouterConfig({ ...env, ...routing, ROUTER_PORT: '0' });
+  const router = await startRouter(routerConfig);
+  stops.unshift(router.stop);
+  const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(routerConfig.SUPERGRAPH_CONFIG, routerConfig.routingUrls));
+  const plain = await startPlainGateway(supergraphSdl);
+  stops.unshift(plain.stop);
+
+  const login = await post(router.url, {
+    query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
+    variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
+  });
+  const token: string = login.data.logIn.token;
+  const [ours, theirs] = [await post(router.url, { query }, token), await post(plain.url, { query }, token)];
+  if (ours.errors || theirs.errors || JSON.stringify(ours) !== JSON.stringify(theirs)) {
+    throw new Error(`The two gateways disagree on the benchmark query:\n${JSON.stringify({ ours, theirs }, null, 2)}`);
+  }
+
+  console.log(`Warming up, then ${SECONDS}s each with ${CONNECTIONS} connections...`);
+  await load('warm-up', router.url, token, 2);
+  await load('warm-up', plain.url, token, 2);
+  const a = await load('router (ours)', router.url, token, SECONDS);
+  const b = await load('plain @apollo/gateway', plain.url, token, SECONDS);
+
+  const row = (f: Figures) =>
+    `${f.name.padEnd(24)}${f.rps.toFixed(0).padStart(8)}${f.p50.toFixed(1).padStart(9)}${f.p95.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${String(f.errors).padStart(8)}`;
+  console.log(`\n${'gateway'.padEnd(24)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
+  console.log(row(a));
+  console.log(row(b));
+  console.log(
+    `${'ratio ours/plain'.padEnd(24)}${(a.rps / b.rps).toFixed(2).padStart(8)}${(a.p50 / b.p50).toFixed(2).padStart(9)}${(a.p95 / b.p95).toFixed(2).padStart(9)}${(a.p99 / b.p99).toFixed(2).padStart(9)}`,
+  );
+} finally {
+  for (const stop of stops) await stop();
+  await Promise.all(SUBGRAPHS.map((name) => dropDatabase(templateName(name, runId))));
+}

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@supergraph/common';
+import { graphql } from '../test/kit/graphql.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const exampleQuery = readFileSync(path.join(root, 'docs/example-query.graphql'), 'utf8');
+let dataDir: string;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** `npm start` as a user runs it, with no database URLs, on free ports and a throwaway data folder. */
+function npmStart(): Promise<Started> {
+  const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, NODE_ENV: 'development' };
+  for (const name of ['USERS', 'NOTES', 'ORDERS']) {
+    delete env[`${name}_DATABASE_URL`];
+    env[`${name}_PORT`] = '0';
+  }
+  env.ROUTER_PORT = '0';
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /Supergraph ready: (\S+)/.exec(output);
+      if (ready) resolve({ child, url: ready[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+/** Ctrl-C, as a user would press it, to the whole process group. */
+function interrupt(started: Started): Promise<number | null> {
+  return new Promise((resolve) => {
+    started.child.removeAllListeners('exit');
+    started.child.once('exit', (code) => resolve(code));
+    process.kill(-started.child.pid!, 'SIGINT');
+  });
+}
+
+async function askExampleQuery(url: string) {
+  const login = await graphql(url, 'mutation($input: LogInInput!) { logIn(input: $input) { token } }', {
+    input: { email: 'alice@example.com', password: DEMO_PASSWORD },
+  });
+  expect(login.errors).toBeUndefined();
+  return graphql(url, exampleQuery, {}, { token: login.data!.logIn.token });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-embedded-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('npm start (embedded PostgreSQL, nothing installed)', () => {
+  it("serves the README's example query from seeded data, stops on Ctrl-C and keeps its data across restarts", async () => {
+    const first = await npmStart();
+    const answer = await askExampleQuery(first.url);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.me.notes.edges.length).toBeGreaterThan(0);
+    expect(answer.data!.me.orders.edges.length).toBeGreaterThan(0);
+
+    const created = await graphql(
+      first.url,
+      'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
+      { input: { email: 'persisted@example.com', name: 'Persisted', password: 'long enough' } },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(await interrupt(first)).toBe(0);
+
+    const second = await npmStart();
+    const again = await askExampleQuery(second.url);
+    expect(again.data).toEqual(answer.data);
+    const users = await graphql(second.url, '{ users(first: 100) { totalCount edges { node { email } } } }');
+    expect(users.data!.users.edges.map((edge: any) => edge.node.email)).toContain('persisted@example.com');
+    expect(await interrupt(second)).toBe(0);
+  }, 180_000);
+});

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseConfig, sharedConfigSchema } from '@supergraph/common';
+
+/** Settings of the router, read once at start-up. Shared ones: see common/sharedConfig.ts. */
+export const routerConfigSchema = sharedConfigSchema.extend({
+  /** @default 4000 */
+  ROUTER_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** @default 127.0.0.1 */
+  ROUTER_HOST: z.string().default('127.0.0.1'),
+  /** The subgraph list in rover's format. @default <repo>/supergraph.yaml */
+  SUPERGRAPH_CONFIG: z.string().default(fileURLToPath(new URL('../../supergraph.yaml', import.meta.url))),
+  /** Milliseconds a subgraph fetch may take before the router gives up on it. @default 10000 */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Keep-alive connections per subgraph. @default 32 */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(32),
+});
+
+export type RouterConfig = z.infer<typeof routerConfigSchema> & {
+  /** Per-subgraph routing URL overrides from `<NAME>_ROUTING_URL`. */
+  routingUrls: Record<string, string>;
+};
+
+export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const routingUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^([A-Z0-9]+)_ROUTING_URL$/.exec(key);
+    if (match?.[1] && value) routingUrls[match[1].toLowerCase()] = z.string().url().parse(value);
+  }
+  return { ...parseConfig(routerConfigSchema, env, 'router'), routingUrls };
+}

@@ -1,0 +1,22 @@
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { startSupergraph } from './startSupergraph.ts';
+
+// `npm start`: the whole supergraph on this machine, nothing to install.
+try {
+  const supergraph = await startSupergraph();
+  console.log(`\nSupergraph ready: ${supergraph.url}`);
+  console.log(`Demo account: ${demoUsers[0].email} / ${DEMO_PASSWORD} (see README for an example query). Ctrl-C stops.\n`);
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\nStopping...');
+      await supergraph.stop();
+      process.exit(0);
+    });
+  }
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { runMigrations } from '@supergraph/common';
+import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
+import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
+import { loadRouterConfig, startRouter } from '@supergraph/router';
+import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Connections each subgraph opens to its embedded Postgres (which runs one statement at a time anyway). */
+const EMBEDDED_POOL_SIZE = 4;
+
+export interface Supergraph {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs the whole supergraph in one process. Each subgraph uses the database
+ * named by `<NAME>_DATABASE_URL`, or, when that is unset, an embedded
+ * PostgreSQL under `SUPERGRAPH_DATA_DIR` (default `.data/`). Migrations are
+ * applied and demo data seeded (idempotently) on every start.
+ */
+export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log = console.log): Promise<Supergraph> {
+  const dataDir = path.resolve(root, env.SUPERGRAPH_DATA_DIR ?? '.data');
+  const embedded: EmbeddedPostgres[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+    for (const database of embedded) await database.stop();
+  };
+
+  try {
+    const names = ['users', 'notes', 'orders'] as const;
+    const urls = await Promise.all(
+      names.map(async (name) => {
+        const variable = `${name.toUpperCase()}_DATABASE_URL`;
+        if (env[variable]) return { name, variable, url: env[variable]!, embedded: false };
+        const database = await startEmbeddedPostgres(path.join(dataDir, name), EMBEDDED_POOL_SIZE + 2);
+        embedded.push(database);
+        return { name, variable, url: database.url, embedded: true };
+      }),
+    );
+    log(`Applying migrations (${urls.map((u) => `${u.name}: ${u.embedded ? 'embedded' : 'external'}`).join(', ')})...`);
+    await Promise.all(urls.map(({ name, variable, url }) => runMigrations(path.join(root, 'subgraphs', name), variable, url)));
+
+    const subgraphEnv: NodeJS.ProcessEnv = { ...env };
+    for (const { variable, url, embedded: isEmbedded, name } of urls) {
+      subgraphEnv[variable] = url;
+      if (isEmbedded) subgraphEnv[`${name.toUpperCase()}_DB_POOL_SIZE`] = String(EMBEDDED_POOL_SIZE);
+    }
+    const users = await startUsersSubgraph(loadUsersConfig(subgraphEnv));
+    stops.push(users.stop);
+    const notes = await startNotesSubgraph(loadNotesConfig(subgraphEnv));
+    stops.push(notes.stop);
+    const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv));
+    stops.push(orders.stop);
+    await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
+
+    const router = await startRouter(
+      loadRouterConfig({
+        ...env,
+        USERS_ROUTING_URL: users.url,
+        NOTES_ROUTING_URL: notes.url,
+        ORDERS_ROUTING_URL: orders.url,
+      }),
+    );
+    stops.push(router.stop);
+    return { url: router.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

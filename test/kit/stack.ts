@@ -1,0 +1,43 @@
+import { seedNotes } from '@supergraph/notes';
+import { seedOrders } from '@supergraph/orders';
+import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
+import { seedUsers } from '@supergraph/users';
+import { startSubgraphForTest, type StartedSubgraph } from './subgraphs.ts';
+
+export interface TestStack {
+  router: Router;
+  users: StartedSubgraph<'users'>;
+  notes: StartedSubgraph<'notes'>;
+  orders: StartedSubgraph<'orders'>;
+  stop: () => Promise<void>;
+}
+
+/** All three subgraphs on fresh databases behind a router, each on a free port. */
+export async function startStack(options: { seed?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+  const [users, notes, orders] = await Promise.all([
+    startSubgraphForTest('users'),
+    startSubgraphForTest('notes'),
+    startSubgraphForTest('orders'),
+  ]);
+  if (options.seed) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
+  const router = await startRouter(
+    loadRouterConfig({
+      ...process.env,
+      ...options.env,
+      ROUTER_PORT: '0',
+      USERS_ROUTING_URL: users.url,
+      NOTES_ROUTING_URL: notes.url,
+      ORDERS_ROUTING_URL: orders.url,
+    }),
+  );
+  return {
+    router,
+    users,
+    notes,
+    orders,
+    stop: async () => {
+      await router.stop();
+      await Promise.all([users.stop(), notes.stop(), orders.stop()]);
+    },
+  };
+}
