@@ -36,16 +36,20 @@ async function post(url: string, body: unknown, token?: string) {
 
 async function load(name: string, url: string, token: string, seconds: number): Promise<Figures> {
   const latencies: number[] = [];
-  const instance = autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
-  const result = await instance;
   latencies.sort((a, b) => a - b);
   return {
     name,
@@ -62,7 +66,7 @@ const stops: (() => Promise<unknown>)[] = [];
 try {
   console.log('Preparing databases and subgraphs...');
   await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, runId)));
-  const env = { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
   for (const name of SUBGRAPHS) {
     env[`${name.toUpperCase()}_DATABASE_URL`] = databaseUrl(templateName(name, runId));
     env[`${name.toUpperCase()}_PORT`] = '0';

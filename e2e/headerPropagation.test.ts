@@ -29,7 +29,7 @@ it("forwards the caller's Authorization and request id to subgraphs over a kept-
   for (const requestId of ['req-1', 'req-2', 'req-3']) {
     await graphql(router.url, '{ users(first: 1) { totalCount } }', {}, { token, headers: { 'x-request-id': requestId } });
   }
-  const forwarded = proxy.requests.filter((headers) => headers['x-request-id']?.startsWith('req-'));
+  const forwarded = proxy.requests.filter((headers) => String(headers['x-request-id']).startsWith('req-'));
   expect(forwarded.map((headers) => headers['x-request-id'])).toEqual(['req-1', 'req-2', 'req-3']);
   expect(forwarded.every((headers) => headers.authorization === `Bearer ${token}`)).toBe(true);
   expect(proxy.connections).toBe(1);

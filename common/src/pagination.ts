@@ -1,4 +1,5 @@
 import { badInput } from './appError.ts';
+import { isId } from './ids.ts';
 
 /** Page sizes for every connection in the graph. Documented in the README. */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
@@ -29,7 +30,8 @@ export function decodeCursor(cursor: string, field = 'after'): Cursor {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(String(createdAt));
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    // A forged id would otherwise reach PostgreSQL as an invalid uuid and fail as an internal error.
+    if (typeof id !== 'string' || !isId(id) || Number.isNaN(date.getTime())) throw new Error('bad cursor');
     return { createdAt: date, id };
   } catch {
     throw badInput(field, `"${cursor}" is not a cursor returned by this connection.`);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { signToken, viewerFromAuthorization } from '../src/auth.ts';
+
+const settings = { JWT_SECRET: 'a-secret-that-is-at-least-32-characters', JWT_ISSUER: 'supergraph', JWT_AUDIENCE: 'supergraph' };
+const id = '00000000-0000-4000-8000-000000000001';
+
+describe('viewerFromAuthorization', () => {
+  it('treats a missing header as anonymous', async () => {
+    expect(await viewerFromAuthorization(undefined, settings)).toBeNull();
+  });
+
+  it('reads the user and role from a valid token', async () => {
+    const token = await signToken({ id, role: 'ADMIN' }, settings);
+    expect(await viewerFromAuthorization(`Bearer ${token}`, settings)).toEqual({ userId: id, role: 'ADMIN' });
+  });
+
+  it.each([
+    ['a non-bearer header', 'Basic dXNlcjpwYXNz'],
+    ['garbage', 'Bearer not.a.jwt'],
+  ])('rejects %s with UNAUTHENTICATED and HTTP 401', async (_label, header) => {
+    await expect(viewerFromAuthorization(header, settings)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  });
+
+  it('rejects a token for another audience', async () => {
+    const token = await signToken({ id, role: 'CUSTOMER' }, { ...settings, JWT_AUDIENCE: 'elsewhere' });
+    await expect(viewerFromAuthorization(`Bearer ${token}`, settings)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+});

@@ -1,0 +1,9 @@
+import { loadNotesConfig } from '../config.ts';
+import { createNotesDb } from '../db.ts';
+import { seedNotes } from './seedNotes.ts';
+
+const config = loadNotesConfig();
+const db = createNotesDb(config.NOTES_DATABASE_URL, 1);
+const { tags, notes } = await seedNotes(db);
+console.log(`notes: seeded ${tags} tags and ${notes} notes`);
+await db.$disconnect();
