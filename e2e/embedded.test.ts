@@ -39,13 +39,28 @@ function npmStart(): Promise<Started> {
   });
 }
 
-/** Ctrl-C, as a user would press it, to the whole process group. */
-function interrupt(started: Started): Promise<number | null> {
-  return new Promise((resolve) => {
-    started.child.removeAllListeners('exit');
-    started.child.once('exit', (code) => resolve(code));
-    process.kill(-started.child.pid!, 'SIGINT');
-  });
+const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Ctrl-C, as a terminal sends it, to the whole process group; resolves once
+ * every process in it has exited (npm itself re-raises SIGINT, so its own
+ * exit status says nothing about the supergraph's shutdown).
+ */
+async function interrupt(started: Started): Promise<void> {
+  started.child.removeAllListeners('exit');
+  process.kill(-started.child.pid!, 'SIGINT');
+  const deadline = Date.now() + 20_000;
+  while (groupAlive(started.child.pid!)) {
+    if (Date.now() > deadline) throw new Error(`npm start did not stop within 20 s of Ctrl-C:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function askExampleQuery(url: string) {
@@ -75,13 +90,14 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
       { input: { email: 'persisted@example.com', name: 'Persisted', password: 'long enough' } },
     );
     expect(created.errors).toBeUndefined();
-    expect(await interrupt(first)).toBe(0);
+    await interrupt(first);
+    expect(first.output()).toContain('Stopping...');
 
     const second = await npmStart();
     const again = await askExampleQuery(second.url);
     expect(again.data).toEqual(answer.data);
     const users = await graphql(second.url, '{ users(first: 100) { totalCount edges { node { email } } } }');
     expect(users.data!.users.edges.map((edge: any) => edge.node.email)).toContain('persisted@example.com');
-    expect(await interrupt(second)).toBe(0);
+    await interrupt(second);
   }, 180_000);
 });

@@ -51,6 +51,9 @@ export async function serveGraphQL<TContext extends BaseContext>(
     ...options.apollo,
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
+    // Each service's main (and npm start) owns shutdown order; Apollo's own
+    // signal handlers would race it and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: options.config.NODE_ENV !== 'development',
     formatError: createFormatError(options.logger),

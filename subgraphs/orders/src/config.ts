@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { parseConfig, sharedConfigSchema } from '@supergraph/common';
+
+/** Settings of the orders subgraph, read once at start-up. Shared ones: see common/sharedConfig.ts. */
+export const ordersConfigSchema = sharedConfigSchema.extend({
+  /** PostgreSQL database owned by this subgraph. Required. */
+  ORDERS_DATABASE_URL: z.string().url(),
+  /** @default 4003 */
+  ORDERS_PORT: z.coerce.number().int().min(0).max(65535).default(4003),
+  /** @default 127.0.0.1 */
+  ORDERS_HOST: z.string().default('127.0.0.1'),
+  /** Connections in the pg pool. @default 10 */
+  ORDERS_DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+});
+
+export type OrdersConfig = z.infer<typeof ordersConfigSchema>;
+
+export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersConfig =>
+  parseConfig(ordersConfigSchema, env, 'orders');

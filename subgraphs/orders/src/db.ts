@@ -1,0 +1,18 @@
+import { createPgAdapter } from '@supergraph/common';
+import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
+
+/**
+ * Query events are always on: they feed debug logging and let tests count
+ * SQL statements per request.
+ */
+export function createOrdersDb(url: string, poolSize: number) {
+  return new PrismaClient({
+    adapter: createPgAdapter(url, poolSize),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+}
+
+export type OrdersDb = ReturnType<typeof createOrdersDb>;
+
+/** The client handed to an interactive transaction's callback. */
+export type OrdersTx = Prisma.TransactionClient;

@@ -1,0 +1,9 @@
+import { loadOrdersConfig } from '../config.ts';
+import { createOrdersDb } from '../db.ts';
+import { seedOrders } from './seedOrders.ts';
+
+const config = loadOrdersConfig();
+const db = createOrdersDb(config.ORDERS_DATABASE_URL, 1);
+const seeded = await seedOrders(db);
+console.log(`orders: seeded ${seeded.products} products and ${seeded.orders} orders`);
+await db.$disconnect();
