@@ -2,16 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '@supergraph/common';
-import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
-import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
-import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, startRouter } from '@supergraph/router';
-import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
 import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
 import { percentile } from './percentiles.ts';
-import { startPlainGateway } from './plainGateway.ts';
+import { freePort, runOnce, runService, waitForGraphQL, type Service } from './processes.ts';
 
 // `npm run bench`: the README's cross-subgraph query through our router and
-// through a plain @apollo/gateway, over the same three subgraphs, in one run.
+// through a plain @apollo/gateway, over the same three subgraph processes, in
+// one run. Every server runs in its own process, as in production.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const query = readFileSync(new URL('../docs/example-query.graphql', import.meta.url), 'utf8');
@@ -62,44 +59,43 @@ async function load(name: string, url: string, token: string, seconds: number): 
 }
 
 const runId = `bench_${randomBytes(3).toString('hex')}`;
-const stops: (() => Promise<unknown>)[] = [];
+const services: Service[] = [];
 try {
   console.log('Preparing databases and subgraphs...');
   await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, runId)));
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
   for (const name of SUBGRAPHS) {
-    env[`${name.toUpperCase()}_DATABASE_URL`] = databaseUrl(templateName(name, runId));
-    env[`${name.toUpperCase()}_PORT`] = '0';
+    const upper = name.toUpperCase();
+    env[`${upper}_DATABASE_URL`] = databaseUrl(templateName(name, runId));
+    env[`${upper}_PORT`] = String(await freePort());
+    env[`${upper}_ROUTING_URL`] = `http://127.0.0.1:${env[`${upper}_PORT`]}/graphql`;
   }
-  const users = await startUsersSubgraph(loadUsersConfig(env));
-  const notes = await startNotesSubgraph(loadNotesConfig(env));
-  const orders = await startOrdersSubgraph(loadOrdersConfig(env));
-  stops.push(users.stop, notes.stop, orders.stop);
-  await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
+  await Promise.all(SUBGRAPHS.map((name) => runOnce(`subgraphs/${name}/src/seed/main.ts`, env)));
+  for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
 
-  const routing = { USERS_ROUTING_URL: users.url, NOTES_ROUTING_URL: notes.url, ORDERS_ROUTING_URL: orders.url };
-  const routerConfig = loadRouterConfig({ ...env, ...routing, ROUTER_PORT: '0' });
-  const router = await startRouter(routerConfig);
-  stops.unshift(router.stop);
-  const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(routerConfig.SUPERGRAPH_CONFIG, routerConfig.routingUrls));
-  const plain = await startPlainGateway(supergraphSdl);
-  stops.unshift(plain.stop);
+  const routerPort = await freePort();
+  const plainPort = await freePort();
+  services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort) }));
+  services.push(runService('bench/plainGateway.ts', { ...env, ROUTER_PORT: String(plainPort) }));
+  const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
+  const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;
+  await Promise.all([...SUBGRAPHS.map((name) => waitForGraphQL(env[`${name.toUpperCase()}_ROUTING_URL`]!)), waitForGraphQL(routerUrl), waitForGraphQL(plainUrl)]);
 
-  const login = await post(router.url, {
+  const login = await post(routerUrl, {
     query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
     variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
   });
   const token: string = login.data.logIn.token;
-  const [ours, theirs] = [await post(router.url, { query }, token), await post(plain.url, { query }, token)];
+  const [ours, theirs] = [await post(routerUrl, { query }, token), await post(plainUrl, { query }, token)];
   if (ours.errors || theirs.errors || JSON.stringify(ours) !== JSON.stringify(theirs)) {
     throw new Error(`The two gateways disagree on the benchmark query:\n${JSON.stringify({ ours, theirs }, null, 2)}`);
   }
 
-  console.log(`Warming up, then ${SECONDS}s each with ${CONNECTIONS} connections...`);
-  await load('warm-up', router.url, token, 2);
-  await load('warm-up', plain.url, token, 2);
-  const a = await load('router (ours)', router.url, token, SECONDS);
-  const b = await load('plain @apollo/gateway', plain.url, token, SECONDS);
+  console.log(`Each gateway in its own process; warm-up, then ${SECONDS}s each with ${CONNECTIONS} connections...`);
+  await load('warm-up', routerUrl, token, 3);
+  await load('warm-up', plainUrl, token, 3);
+  const a = await load('router (ours)', routerUrl, token, SECONDS);
+  const b = await load('plain @apollo/gateway', plainUrl, token, SECONDS);
 
   const row = (f: Figures) =>
     `${f.name.padEnd(24)}${f.rps.toFixed(0).padStart(8)}${f.p50.toFixed(1).padStart(9)}${f.p95.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${String(f.errors).padStart(8)}`;
@@ -110,6 +106,6 @@ try {
     `${'ratio ours/plain'.padEnd(24)}${(a.rps / b.rps).toFixed(2).padStart(8)}${(a.p50 / b.p50).toFixed(2).padStart(9)}${(a.p95 / b.p95).toFixed(2).padStart(9)}${(a.p99 / b.p99).toFixed(2).padStart(9)}`,
   );
 } finally {
-  for (const stop of stops) await stop();
+  await Promise.all(services.map((service) => service.stop()));
   await Promise.all(SUBGRAPHS.map((name) => dropDatabase(templateName(name, runId))));
 }
