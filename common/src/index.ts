@@ -12,3 +12,4 @@ export * from './ids.ts';
 export { DateTimeResolver } from 'graphql-scalars';
 export * from './demoData.ts';
 export * from './runMigrations.ts';
+export * from './serveSubgraph.ts';
