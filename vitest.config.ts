@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'router/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['common/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'router/test/**/*.test.ts', 'bridge/test/**/*.test.ts', 'e2e/**/*.test.ts'],
     globalSetup: ['test/kit/globalSetup.ts'],
     env: {
       NODE_ENV: 'test',

@@ -155,6 +155,47 @@ export type QueryTagsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/**
+ * Served by the router over graphql-ws, fed by this subgraph's events; the
+ * router resolves each event's note through the supergraph.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A note was created; only notes by `authorId` when given. */
+  noteCreated: Note;
+  /** The note was deleted. */
+  noteDeleted: DeleteNotePayload;
+  /** The note was edited or tagged. */
+  noteUpdated: Note;
+};
+
+
+/**
+ * Served by the router over graphql-ws, fed by this subgraph's events; the
+ * router resolves each event's note through the supergraph.
+ */
+export type SubscriptionNoteCreatedArgs = {
+  authorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Served by the router over graphql-ws, fed by this subgraph's events; the
+ * router resolves each event's note through the supergraph.
+ */
+export type SubscriptionNoteDeletedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Served by the router over graphql-ws, fed by this subgraph's events; the
+ * router resolves each event's note through the supergraph.
+ */
+export type SubscriptionNoteUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A label for notes. Names are unique, case-insensitive. */
 export type Tag = {
   __typename?: 'Tag';
@@ -310,6 +351,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tag: ResolverTypeWrapper<TagModel>;
   TagConnection: ResolverTypeWrapper<TagConnectionModel>;
   TagEdge: ResolverTypeWrapper<Omit<TagEdge, 'node'> & { node: ResolversTypes['Tag'] }>;
@@ -333,6 +375,7 @@ export type ResolversParentTypes = ResolversObject<{
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   Tag: TagModel;
   TagConnection: TagConnectionModel;
   TagEdge: Omit<TagEdge, 'node'> & { node: ResolversParentTypes['Tag'] };
@@ -393,6 +436,12 @@ export type QueryResolvers<ContextType = NotesContext, ParentType extends Resolv
   tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, Partial<QueryTagsArgs>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  noteCreated?: SubscriptionResolver<ResolversTypes['Note'], "noteCreated", ParentType, ContextType, Partial<SubscriptionNoteCreatedArgs>>;
+  noteDeleted?: SubscriptionResolver<ResolversTypes['DeleteNotePayload'], "noteDeleted", ParentType, ContextType, RequireFields<SubscriptionNoteDeletedArgs, 'id'>>;
+  noteUpdated?: SubscriptionResolver<ResolversTypes['Note'], "noteUpdated", ParentType, ContextType, RequireFields<SubscriptionNoteUpdatedArgs, 'id'>>;
+}>;
+
 export type TagResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -425,6 +474,7 @@ export type Resolvers<ContextType = NotesContext> = ResolversObject<{
   NoteEdge?: NoteEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagConnection?: TagConnectionResolvers<ContextType>;
   TagEdge?: TagEdgeResolvers<ContextType>;
