@@ -14,6 +14,12 @@ export const routerConfigSchema = sharedConfigSchema.extend({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Keep-alive connections per subgraph. @default 32 */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(32),
+  /** Redis the bridge publishes events to; subscriptions need it (or an in-process source under npm start). @default unset */
+  REDIS_URL: z.string().url().optional(),
+  /** Milliseconds a WebSocket may stay open without `connection_init` before it is closed (4408). @default 3000 */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Milliseconds between WebSocket pings. @default 12000 */
+  WS_KEEPALIVE_MS: z.coerce.number().int().positive().default(12_000),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

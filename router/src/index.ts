@@ -1,4 +1,5 @@
 export { CompositionError, composeSupergraph } from './composeSupergraph.ts';
 export { loadRouterConfig, type RouterConfig } from './config.ts';
-export { startRouter, type Router } from './server.ts';
+export { startRouter, type Router, type RouterRuntime } from './server.ts';
+export { pubSubEventSource, type EventSource } from './subscriptions/eventSource.ts';
 export { loadSupergraphConfig, type SubgraphEntry } from './supergraphConfig.ts';

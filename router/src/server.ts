@@ -1,18 +1,34 @@
 import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { createLogger, serveGraphQL, viewerFromAuthorization, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraphDataSource.ts';
+import type { EventSource } from './subscriptions/eventSource.ts';
+import { redisEventSource } from './subscriptions/redisEventSource.ts';
+import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
+import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
 
-export type Router = RunningServer;
+export interface Router extends RunningServer {
+  /** Null when the router has no event source. */
+  subscriptions: SubscriptionHub | null;
+}
+
+export interface RouterRuntime {
+  /** Events from somewhere other than REDIS_URL (npm start's in-process bus). */
+  eventSource?: EventSource;
+}
 
 /**
- * Composes `supergraph.yaml` and serves the supergraph. A composition error
- * stops start-up (the error lists every problem with subgraph and location).
+ * Composes `supergraph.yaml` and serves the supergraph: queries and
+ * mutations over HTTP through `@apollo/gateway`, subscriptions over
+ * graphql-ws on the same path. A composition error stops start-up (the
+ * error lists every problem with subgraph and location).
  */
-export async function startRouter(config: RouterConfig): Promise<Router> {
+export async function startRouter(config: RouterConfig, runtime: RouterRuntime = {}): Promise<Router> {
   const logger = createLogger('router', config.LOG_LEVEL);
   const subgraphs = await loadSupergraphConfig(config.SUPERGRAPH_CONFIG, config.routingUrls);
   const { supergraphSdl, hints } = await composeSupergraph(subgraphs);
@@ -23,6 +39,10 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     supergraphSdl,
     logger,
     buildService: ({ url }) => new SubgraphDataSource({ url, fetcher: transport.fetcher }),
+  });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
   });
 
   const server = await serveGraphQL<RouterContext>({
@@ -39,9 +59,26 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
       logger,
     }),
   });
+
+  const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, logger) : undefined);
+  if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
+  const hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
+  const subscriptionServer = startSubscriptionServer({
+    httpServer: server.httpServer,
+    config,
+    logger,
+    apollo: server.apollo as unknown as ApolloServer<RouterContext>,
+    schema: () => apiSchema!,
+    hub,
+  });
+
   return {
     ...server,
+    subscriptions: hub,
     stop: async () => {
+      await subscriptionServer.close();
+      await hub?.close();
+      await eventSource?.close();
       await server.stop();
       await transport.close();
     },

@@ -1,6 +1,6 @@
 import { seedNotes } from '@supergraph/notes';
 import { seedOrders } from '@supergraph/orders';
-import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
+import { loadRouterConfig, startRouter, type Router, type RouterRuntime } from '@supergraph/router';
 import { seedUsers } from '@supergraph/users';
 import { startSubgraphForTest, type StartedSubgraph } from './subgraphs.ts';
 
@@ -13,7 +13,7 @@ export interface TestStack {
 }
 
 /** All three subgraphs on fresh databases behind a router, each on a free port. */
-export async function startStack(options: { seed?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestStack> {
+export async function startStack(options: { seed?: boolean; env?: NodeJS.ProcessEnv; runtime?: RouterRuntime } = {}): Promise<TestStack> {
   const [users, notes, orders] = await Promise.all([
     startSubgraphForTest('users'),
     startSubgraphForTest('notes'),
@@ -29,6 +29,7 @@ export async function startStack(options: { seed?: boolean; env?: NodeJS.Process
       NOTES_ROUTING_URL: notes.url,
       ORDERS_ROUTING_URL: orders.url,
     }),
+    options.runtime,
   );
   return {
     router,

@@ -1,0 +1,125 @@
+import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import type { ExecutionResult } from 'graphql';
+import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
+import type { EventSource } from './eventSource.ts';
+import type { SubscriptionField } from './subscriptionFields.ts';
+
+/** Results a subscriber may fall behind by before it is ended. */
+const SUBSCRIBER_BUFFER = 256;
+
+/** One distinct subscription: same document, variables and viewer. */
+export interface SubscriptionSpec {
+  /** Identifies the group: document + variables + viewer. */
+  key: string;
+  field: SubscriptionField;
+  args: Record<string, unknown>;
+  viewer: Viewer;
+  /** Produces the result for one event; called once per event per group, whatever the group's size. */
+  resolve: (event: EventEnvelope) => Promise<ExecutionResult>;
+}
+
+interface Group {
+  spec: SubscriptionSpec;
+  sinks: Set<(result: ExecutionResult) => void>;
+  /** Keeps a group's deliveries in event order. */
+  tail: Promise<void>;
+}
+
+/**
+ * Fans events out to subscribers. Subscribers with the same document,
+ * variables and viewer share a group; an event is resolved once per
+ * matching group and the result is pushed to every member, so the work per
+ * event grows with distinct subscriptions, not with subscribers.
+ */
+export class SubscriptionHub {
+  private readonly groups = new Map<string, Group>();
+  private readonly listeners = new Map<EventType, Promise<() => void>>();
+  /** Resolutions performed so far (one per event per matching group). */
+  resolutions = 0;
+
+  constructor(
+    private readonly source: EventSource,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A stream of results for one subscriber; ends when the subscriber returns. */
+  subscribe(spec: SubscriptionSpec): AsyncIterableIterator<ExecutionResult> {
+    return new Repeater<ExecutionResult>(async (push, stop) => {
+      const group = this.join(spec);
+      // A subscriber that cannot keep up is ended rather than allowed to hold
+      // back the other members of its group.
+      const sink = (result: ExecutionResult) => {
+        push(result).catch((error: unknown) => stop(error));
+      };
+      group.sinks.add(sink);
+      await stop;
+      group.sinks.delete(sink);
+      if (group.sinks.size === 0) this.leave(group);
+    }, new FixedBuffer(SUBSCRIBER_BUFFER));
+  }
+
+  get subscriberCount(): number {
+    let count = 0;
+    for (const group of this.groups.values()) count += group.sinks.size;
+    return count;
+  }
+
+  async close(): Promise<void> {
+    for (const listener of this.listeners.values()) (await listener)();
+    this.listeners.clear();
+    this.groups.clear();
+  }
+
+  private join(spec: SubscriptionSpec): Group {
+    let group = this.groups.get(spec.key);
+    if (!group) {
+      group = { spec, sinks: new Set(), tail: Promise.resolve() };
+      this.groups.set(spec.key, group);
+      for (const type of spec.field.events) this.listen(type);
+    }
+    return group;
+  }
+
+  private leave(group: Group): void {
+    this.groups.delete(group.spec.key);
+    for (const type of group.spec.field.events) {
+      if (![...this.groups.values()].some((other) => other.spec.field.events.includes(type))) {
+        void this.listeners.get(type)?.then((unsubscribe) => unsubscribe());
+        this.listeners.delete(type);
+      }
+    }
+  }
+
+  /** One event-source subscription per event type per router, shared by every group. */
+  private listen(type: EventType): void {
+    if (this.listeners.has(type)) return;
+    this.listeners.set(
+      type,
+      this.source.subscribe(type, (event) => this.dispatch(event)),
+    );
+  }
+
+  private dispatch(event: EventEnvelope): void {
+    for (const group of this.groups.values()) {
+      const { spec } = group;
+      if (!spec.field.events.includes(event.type) || !spec.field.matches(event, spec.args, spec.viewer)) continue;
+      group.tail = group.tail.then(() => this.deliver(group, event));
+    }
+  }
+
+  private async deliver(group: Group, event: EventEnvelope): Promise<void> {
+    if (group.sinks.size === 0) return;
+    this.resolutions++;
+    try {
+      const result = await group.spec.resolve(event);
+      for (const sink of group.sinks) sink(result);
+    } catch (error) {
+      this.logger.error({ err: error, eventId: event.id }, 'could not resolve a subscription event');
+    }
+  }
+
+  /** Resolves once every subscription of this router is listening (tests wait on it instead of sleeping). */
+  async ready(): Promise<void> {
+    await Promise.all(this.listeners.values());
+  }
+}

@@ -1,0 +1,167 @@
+import { PubSub } from 'graphql-subscriptions';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
+import { pubSubEventSource } from '@supergraph/router';
+import { graphql } from '../../test/kit/graphql.ts';
+import { startStack, type TestStack } from '../../test/kit/stack.ts';
+import { tokenFor } from '../../test/kit/tokens.ts';
+import { subscribe, until, wsClient } from '../../test/kit/wsClient.ts';
+
+// The router's side of subscriptions, fed by the in-process bus that npm
+// start uses; the full outbox -> RabbitMQ -> bridge -> Redis path is in e2e/.
+const bus = new PubSub();
+let stack: TestStack;
+const [alice, bob] = demoUsers;
+let aliceToken: string;
+let bobToken: string;
+
+const publish = (event: NewEvent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+
+async function createNote(token: string, title: string): Promise<string> {
+  const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "..." }) { id } }', { t: title }, { token });
+  return response.data!.createNote.id;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ seed: true, runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) } });
+  [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
+});
+afterAll(() => stack?.stop());
+
+describe('subscriptions over graphql-ws', () => {
+  it('delivers noteCreated with fields resolved from notes and users', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const sub = subscribe(client, 'subscription { noteCreated { title author { email name } } }');
+    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await stack.router.subscriptions!.ready();
+
+    const noteId = await createNote(bobToken, 'Hello subscribers');
+    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } }, bob.id);
+
+    expect(await sub.nth(1)).toEqual({ data: { noteCreated: { title: 'Hello subscribers', author: { email: bob.email, name: bob.name } } } });
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it("filters noteCreated by authorId and resolves orders owned by another subgraph", async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const query = 'subscription($a: ID) { noteCreated(authorId: $a) { title author { email orders(first: 1) { totalCount } } } }';
+    const onlyAlice = subscribe(client, query, { a: alice.id });
+    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await stack.router.subscriptions!.ready();
+
+    const bobsNote = await createNote(bobToken, "Bob's note");
+    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+    const alicesNote = await createNote(aliceToken, "Alice's note");
+    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+
+    const first = await onlyAlice.nth(1);
+    expect(first.data.noteCreated.title).toBe("Alice's note");
+    expect(first.data.noteCreated.author.orders.totalCount).toBeGreaterThan(0);
+    expect(onlyAlice.results).toHaveLength(1);
+    onlyAlice.dispose();
+    await client.dispose();
+  });
+
+  it('resolves an event once for 500 subscribers of the same document and variables', async () => {
+    const clients = Array.from({ length: 5 }, () => wsClient(stack.router.url, aliceToken));
+    const subs = Array.from({ length: 500 }, (_, i) => subscribe(clients[i % 5]!, 'subscription { noteCreated { id title } }'));
+    await until(() => stack.router.subscriptions!.subscriberCount === 500, 10_000, '500 subscriptions');
+    await stack.router.subscriptions!.ready();
+    const before = stack.router.subscriptions!.resolutions;
+
+    const noteId = await createNote(aliceToken, 'Fan-out');
+    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+
+    const received = await Promise.all(subs.map((sub) => sub.nth(1)));
+    expect(new Set(received.map((result) => result.data.noteCreated.id))).toEqual(new Set([noteId]));
+    expect(stack.router.subscriptions!.resolutions - before).toBe(1);
+    subs.forEach((sub) => sub.dispose());
+    await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it("refuses a subscription to another user's order with FORBIDDEN and to orders without a token with UNAUTHENTICATED", async () => {
+    const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
+    const client = wsClient(stack.router.url, aliceToken);
+    const forbidden = subscribe(client, 'subscription($id: ID) { orderUpdated(id: $id) { id } }', { id: bobsOrder!.id });
+    await until(() => forbidden.error() !== undefined, 5_000, 'the refusal');
+    expect(JSON.stringify(forbidden.error())).toContain('FORBIDDEN');
+
+    const anonymous = wsClient(stack.router.url);
+    const refused = subscribe(anonymous, 'subscription { orderUpdated { id } }');
+    await until(() => refused.error() !== undefined, 5_000, 'the refusal');
+    expect(JSON.stringify(refused.error())).toContain('UNAUTHENTICATED');
+    await Promise.all([client.dispose(), anonymous.dispose()]);
+  });
+
+  it('applies the armor depth limit to subscription documents', async () => {
+    const client = wsClient(stack.router.url);
+    let selection = 'id';
+    for (let i = 0; i < 5; i++) selection = `author { notes(first: 1) { edges { node { ${selection} } } } }`;
+    const deep = subscribe(client, `subscription { noteCreated { ${selection} } }`);
+    await until(() => deep.error() !== undefined, 5_000, 'the rejection');
+    expect(JSON.stringify(deep.error())).toMatch(/depth limit/i);
+    await client.dispose();
+  });
+});
+
+/** A raw graphql-transport-ws socket, for messages a well-behaved client never sends. */
+function rawSocket(url: string) {
+  const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const messages: any[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const opened = new Promise((resolve) => socket.once('open', resolve));
+  return { socket, messages, closed, opened, send: (message: unknown) => socket.send(JSON.stringify(message)) };
+}
+
+describe('protocol violations close only the offending socket', () => {
+  it('closes with 4408 when no connection_init arrives in time', async () => {
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    expect((await raw.closed).code).toBe(4408);
+  });
+
+  it('closes with 4403 when the connection_init token is invalid', async () => {
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    raw.send({ type: 'connection_init', payload: { authorization: 'Bearer forged.token.value' } });
+    expect((await raw.closed).code).toBe(4403);
+  });
+
+  it('closes with 4401 on subscribe before the connection is acknowledged', async () => {
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    raw.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { noteCreated { id } }' } });
+    expect((await raw.closed).code).toBe(4401);
+  });
+
+  it('closes with 4409 on a duplicate subscription id', async () => {
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    raw.send({ type: 'connection_init', payload: {} });
+    await until(() => raw.messages.some((message) => message.type === 'connection_ack'), 5_000, 'the ack');
+    raw.send({ id: 'same', type: 'subscribe', payload: { query: 'subscription { noteCreated { id } }' } });
+    raw.send({ id: 'same', type: 'subscribe', payload: { query: 'subscription { noteCreated { id } }' } });
+    expect((await raw.closed).code).toBe(4409);
+  });
+
+  it('closes with 4400 on a message that is not JSON, while other clients keep working', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const healthy = subscribe(client, 'subscription { noteCreated { title } }');
+    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await stack.router.subscriptions!.ready();
+
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    raw.socket.send('{not json');
+    expect((await raw.closed).code).toBe(4400);
+
+    const noteId = await createNote(aliceToken, 'Still flowing');
+    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    expect((await healthy.nth(1)).data.noteCreated.title).toBe('Still flowing');
+    healthy.dispose();
+    await client.dispose();
+  });
+});
