@@ -17,3 +17,7 @@ export * from './events/eventCatalogue.ts';
 export * from './events/eventEnvelope.ts';
 export * from './events/outbox.ts';
 export * from './events/eventPublisher.ts';
+export * from './events/outboxConfig.ts';
+export * from './events/outboxRelay.ts';
+export * from './events/rabbitPublisher.ts';
+export * from './events/subgraphOutbox.ts';

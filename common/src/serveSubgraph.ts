@@ -1,6 +1,9 @@
 import type { BaseContext } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { viewerFromAuthorization, type Viewer } from './auth.ts';
+import type { OutboxConfig } from './events/outboxConfig.ts';
+import type { OutboxRelay } from './events/outboxRelay.ts';
+import { startSubgraphOutbox, type SubgraphEvents } from './events/subgraphOutbox.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './serveGraphQL.ts';
 import type { SharedConfig } from './sharedConfig.ts';
@@ -14,22 +17,31 @@ export interface SubgraphDb {
 
 export interface SubgraphOptions<Db extends SubgraphDb, TContext extends BaseContext> {
   name: string;
-  config: SharedConfig;
+  config: SharedConfig & OutboxConfig;
   port: number;
   host: string;
   db: Db;
+  /** The database `db` talks to; the outbox relay reads it over connections of its own. */
+  databaseUrl: string;
+  /** Where events go when the caller decides (an injected publisher); by default `AMQP_URL` decides. */
+  events?: SubgraphEvents;
   schema: GraphQLSchema;
   /** The per-request context, given what every subgraph's context starts from. */
   context: (base: { db: Db; viewer: Viewer; requestId: string; logger: Logger }) => TContext;
 }
 
-export type RunningSubgraph<Db> = RunningServer & { db: Db };
+export type RunningSubgraph<Db> = RunningServer & {
+  db: Db;
+  /** The outbox relay, or null when no publisher is configured and events stay in the outbox. */
+  outboxRelay: OutboxRelay | null;
+};
 
 /**
  * The bootstrap every subgraph shares: SQL debug logging, the HTTP shell,
  * a `/health` that checks the database, the caller's token verified again
- * (never trust the network between router and subgraph), and a stop that
- * closes the pool after the server has drained.
+ * (never trust the network between router and subgraph), the outbox relay,
+ * and a stop that lets the server drain, then the relay finish its batch,
+ * then closes the pool.
  */
 export async function serveSubgraph<Db extends SubgraphDb, TContext extends BaseContext>(
   options: SubgraphOptions<Db, TContext>,
@@ -48,11 +60,14 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
     context: async ({ headers, requestId, logger }) =>
       options.context({ db, viewer: await viewerFromAuthorization(headers.authorization, config), requestId, logger }),
   });
+  const outbox = startSubgraphOutbox({ name, config, databaseUrl: options.databaseUrl, logger, events: options.events });
   return {
     ...server,
     db,
+    outboxRelay: outbox.relay,
     stop: async () => {
       await server.stop();
+      await outbox.stop();
       await db.$disconnect();
     },
   };

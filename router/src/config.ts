@@ -16,6 +16,8 @@ export const routerConfigSchema = sharedConfigSchema.extend({
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(32),
   /** Redis the bridge publishes events to; subscriptions need it (or an in-process source under npm start). @default unset */
   REDIS_URL: z.string().url().optional(),
+  /** Prepended to event types to name the Redis channels; must match the bridge's. @default '' */
+  EVENTS_CHANNEL_PREFIX: z.string().default(''),
   /** Milliseconds a WebSocket may stay open without `connection_init` before it is closed (4408). @default 3000 */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Milliseconds between WebSocket pings. @default 12000 */

@@ -60,7 +60,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     }),
   });
 
-  const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, logger) : undefined);
+  const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
   const hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
   const subscriptionServer = startSubscriptionServer({

@@ -39,7 +39,10 @@ describe('subscriptions over graphql-ws', () => {
     const noteId = await createNote(bobToken, 'Hello subscribers');
     publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } }, bob.id);
 
-    expect(await sub.nth(1)).toEqual({ data: { noteCreated: { title: 'Hello subscribers', author: { email: bob.email, name: bob.name } } } });
+    expect(await sub.nth(1)).toMatchObject({
+      data: { noteCreated: { title: 'Hello subscribers', author: { email: bob.email, name: bob.name } } },
+      extensions: { event: { type: 'note.created', aggregateVersion: 1 } },
+    });
     sub.dispose();
     await client.dispose();
   });

@@ -1,20 +1,20 @@
 import { inject } from 'vitest';
-import type { RunningServer } from '@supergraph/common';
+import type { RunningServer, SubgraphEvents } from '@supergraph/common';
 import { createTestDatabase, urlVariable, type SubgraphName } from './postgres.ts';
 
 // Imported lazily so a test of one subgraph loads only that subgraph.
 const starters = {
-  users: async (env: NodeJS.ProcessEnv) => {
+  users: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startUsersSubgraph, loadUsersConfig } = await import('@supergraph/users');
-    return startUsersSubgraph(loadUsersConfig(env));
+    return startUsersSubgraph(loadUsersConfig(env), events);
   },
-  notes: async (env: NodeJS.ProcessEnv) => {
+  notes: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startNotesSubgraph, loadNotesConfig } = await import('@supergraph/notes');
-    return startNotesSubgraph(loadNotesConfig(env));
+    return startNotesSubgraph(loadNotesConfig(env), events);
   },
-  orders: async (env: NodeJS.ProcessEnv) => {
+  orders: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startOrdersSubgraph, loadOrdersConfig } = await import('@supergraph/orders');
-    return startOrdersSubgraph(loadOrdersConfig(env));
+    return startOrdersSubgraph(loadOrdersConfig(env), events);
   },
 };
 
@@ -23,11 +23,15 @@ export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof
 /**
  * Starts a subgraph on a free port over its own fresh copy of the migrated
  * template database; `stop()` shuts it down and drops the database.
+ * `env` adds settings (e.g. AMQP_URL); `events` injects where the outbox goes.
  */
-export async function startSubgraphForTest<N extends SubgraphName>(name: N): Promise<StartedSubgraph<N>> {
+export async function startSubgraphForTest<N extends SubgraphName>(
+  name: N,
+  options: { env?: NodeJS.ProcessEnv; events?: SubgraphEvents } = {},
+): Promise<StartedSubgraph<N>> {
   const database = await createTestDatabase(inject('templates')[name]);
-  const env = { ...process.env, [urlVariable(name)]: database.url, [`${name.toUpperCase()}_PORT`]: '0' };
-  const subgraph = (await starters[name](env)) as StartedSubgraph<N>;
+  const env = { ...process.env, ...options.env, [urlVariable(name)]: database.url, [`${name.toUpperCase()}_PORT`]: '0' };
+  const subgraph = (await starters[name](env, options.events)) as StartedSubgraph<N>;
   return {
     ...subgraph,
     stop: async () => {

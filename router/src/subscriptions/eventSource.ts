@@ -13,11 +13,16 @@ export interface EventSource {
  * valid envelope is logged and dropped here, so one bad publisher cannot
  * break every subscriber.
  */
-export function pubSubEventSource(engine: PubSubEngine, logger: Logger, close: () => Promise<void> = async () => {}): EventSource {
+export function pubSubEventSource(
+  engine: PubSubEngine,
+  logger: Logger,
+  options: { channelPrefix?: string; close?: () => Promise<void> } = {},
+): EventSource {
+  const { channelPrefix = '', close = async () => {} } = options;
   return {
     async subscribe(type, onEvent) {
       const id = await engine.subscribe(
-        type,
+        `${channelPrefix}${type}`,
         (message: unknown) => {
           const parsed = eventEnvelopeSchema.safeParse(message);
           if (parsed.success) onEvent(parsed.data);

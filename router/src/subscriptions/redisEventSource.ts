@@ -8,7 +8,7 @@ import { pubSubEventSource, type EventSource } from './eventSource.ts';
  * connection cannot issue other commands, so the publisher is separate.
  * ioredis reconnects on its own and re-subscribes the channels.
  */
-export function redisEventSource(url: string, logger: Logger): EventSource {
+export function redisEventSource(url: string, channelPrefix: string, logger: Logger): EventSource {
   const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 5_000) };
   const publisher = new Redis(url, options);
   const subscriber = new Redis(url, options);
@@ -16,7 +16,10 @@ export function redisEventSource(url: string, logger: Logger): EventSource {
     connection.on('error', (error) => logger.warn({ err: error, connection: name }, 'redis connection error'));
   }
   const engine = new RedisPubSub({ publisher, subscriber });
-  return pubSubEventSource(engine, logger, async () => {
-    await engine.close();
+  return pubSubEventSource(engine, logger, {
+    channelPrefix,
+    close: async () => {
+      await engine.close();
+    },
   });
 }

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { parseConfig, sharedConfigSchema } from '@supergraph/common';
+import { outboxConfigSchema, parseConfig, sharedConfigSchema } from '@supergraph/common';
 
-/** Settings of the notes subgraph, read once at start-up. Shared ones: see common/sharedConfig.ts. */
-export const notesConfigSchema = sharedConfigSchema.extend({
+/**
+ * Settings of the notes subgraph, read once at start-up. Shared ones: see
+ * common/sharedConfig.ts. Where its events go, documented in
+ * common/events/outboxConfig.ts: AMQP_URL (default unset: events stay in the
+ * outbox unless a publisher is injected), AMQP_EXCHANGE (supergraph.events),
+ * OUTBOX_POLL_INTERVAL_MS (1000) and OUTBOX_LISTEN (true).
+ */
+export const notesConfigSchema = sharedConfigSchema.extend(outboxConfigSchema.shape).extend({
   /** PostgreSQL database owned by this subgraph. Required. */
   NOTES_DATABASE_URL: z.string().url(),
   /** @default 4002 */

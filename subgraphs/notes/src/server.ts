@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph } from '@supergraph/common';
+import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { NotesConfig } from './config.ts';
 import type { NotesContext } from './context.ts';
 import { createNotesDb, type NotesDb } from './db.ts';
@@ -7,13 +7,16 @@ import { notesSchema } from './schema.ts';
 
 export type NotesSubgraph = RunningSubgraph<NotesDb>;
 
-export function startNotesSubgraph(config: NotesConfig): Promise<NotesSubgraph> {
+/** `events.publisher` replaces RabbitMQ as where the outbox goes (npm start passes its in-process bus). */
+export function startNotesSubgraph(config: NotesConfig, events?: SubgraphEvents): Promise<NotesSubgraph> {
   return serveSubgraph<NotesDb, NotesContext>({
     name: 'notes',
     config,
     port: config.NOTES_PORT,
     host: config.NOTES_HOST,
     db: createNotesDb(config.NOTES_DATABASE_URL, config.NOTES_DB_POOL_SIZE),
+    databaseUrl: config.NOTES_DATABASE_URL,
+    events,
     schema: notesSchema(),
     context: (base) => ({ ...base, loaders: createNotesLoaders(base.db), config }),
   });

@@ -1,10 +1,11 @@
-import { appError, forbidden, notFound } from '@supergraph/common';
+import { appendToOutbox, appError, forbidden, notFound, type EventCause } from '@supergraph/common';
 import type { Order } from './__generated__/prisma/client.ts';
 import type { OrdersDb } from './db.ts';
+import { orderCancelled } from './orderEvents.ts';
 import { changeStock, lockProducts } from './stock.ts';
 
-/** Cancels one of `userId`'s orders and puts its items back in stock, in one transaction. */
-export function cancelOrder(db: OrdersDb, userId: string, orderId: string): Promise<Order> {
+/** Cancels one of `userId`'s orders, puts its items back in stock and writes `order.cancelled`, in one transaction. */
+export function cancelOrder(db: OrdersDb, userId: string, orderId: string, cause: EventCause): Promise<Order> {
   return db.$transaction(async (tx) => {
     const order = await tx.order.findUnique({ where: { id: orderId } });
     if (!order) throw notFound('id', `There is no order ${orderId}.`);
@@ -16,6 +17,8 @@ export function cancelOrder(db: OrdersDb, userId: string, orderId: string): Prom
     const items = await tx.orderItem.findMany({ where: { orderId } });
     await lockProducts(tx, items.map((item) => item.productId));
     await changeStock(tx, items.map((item) => ({ productId: item.productId, delta: item.quantity })));
-    return tx.order.findUniqueOrThrow({ where: { id: orderId } });
+    const cancelled = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+    await appendToOutbox(tx, cause, orderCancelled(cancelled));
+    return cancelled;
   });
 }

@@ -1,6 +1,7 @@
-import { appError, badInput, notFound } from '@supergraph/common';
+import { appendToOutbox, appError, badInput, notFound, type EventCause } from '@supergraph/common';
 import { Prisma, type Order } from './__generated__/prisma/client.ts';
 import type { OrdersDb, OrdersTx } from './db.ts';
+import { orderPlaced } from './orderEvents.ts';
 import type { OrderRequest } from './placeOrderInput.ts';
 import { changeStock, lockProducts, type LockedProduct } from './stock.ts';
 
@@ -16,11 +17,12 @@ const MAX_TOTAL_CENTS = 2 ** 31 - 1;
  * a concurrent call with the same key blocks on the index until this
  * transaction ends, then fails with P2002 and answers with the order this
  * one made. If this one rolls back instead, the waiting call goes ahead as
- * if it were first.
+ * if it were first. The `order.placed` event is written by the transaction
+ * that places the order, so a replay never writes a second one.
  */
-export async function placeOrder(db: OrdersDb, userId: string, request: OrderRequest): Promise<Order> {
+export async function placeOrder(db: OrdersDb, userId: string, request: OrderRequest, cause: EventCause): Promise<Order> {
   try {
-    return await db.$transaction((tx) => insertOrder(tx, userId, request));
+    return await db.$transaction((tx) => insertOrder(tx, userId, request, cause));
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
       return replayOrder(db, userId, request);
@@ -29,7 +31,7 @@ export async function placeOrder(db: OrdersDb, userId: string, request: OrderReq
   }
 }
 
-async function insertOrder(tx: OrdersTx, userId: string, { idempotencyKey, requestHash, items }: OrderRequest) {
+async function insertOrder(tx: OrdersTx, userId: string, { idempotencyKey, requestHash, items }: OrderRequest, cause: EventCause) {
   const order = await tx.order.create({ data: { userId, idempotencyKey, requestHash, totalCents: 0 } });
   const products = await lockProducts(tx, items.map((item) => item.productId));
   const lines = items.map((item, index) => ({ ...item, unitPriceCents: priceFor(products, item, index) }));
@@ -39,7 +41,9 @@ async function insertOrder(tx: OrdersTx, userId: string, { idempotencyKey, reque
   }
   await changeStock(tx, lines.map((line) => ({ productId: line.productId, delta: -line.quantity })));
   await tx.orderItem.createMany({ data: lines.map((line) => ({ orderId: order.id, ...line })) });
-  return tx.order.update({ where: { id: order.id }, data: { totalCents } });
+  const placed = await tx.order.update({ where: { id: order.id }, data: { totalCents } });
+  await appendToOutbox(tx, cause, orderPlaced(placed, items));
+  return placed;
 }
 
 /** The current price of a locked product, once it is known to exist and to have enough stock. */

@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph } from '@supergraph/common';
+import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { OrdersConfig } from './config.ts';
 import type { OrdersContext } from './context.ts';
 import { createOrdersDb, type OrdersDb } from './db.ts';
@@ -7,13 +7,16 @@ import { ordersSchema } from './schema.ts';
 
 export type OrdersSubgraph = RunningSubgraph<OrdersDb>;
 
-export function startOrdersSubgraph(config: OrdersConfig): Promise<OrdersSubgraph> {
+/** `events.publisher` replaces RabbitMQ as where the outbox goes (npm start passes its in-process bus). */
+export function startOrdersSubgraph(config: OrdersConfig, events?: SubgraphEvents): Promise<OrdersSubgraph> {
   return serveSubgraph<OrdersDb, OrdersContext>({
     name: 'orders',
     config,
     port: config.ORDERS_PORT,
     host: config.ORDERS_HOST,
     db: createOrdersDb(config.ORDERS_DATABASE_URL, config.ORDERS_DB_POOL_SIZE),
+    databaseUrl: config.ORDERS_DATABASE_URL,
+    events,
     schema: ordersSchema(),
     context: (base) => ({ ...base, loaders: createOrdersLoaders(base.db), config }),
   });

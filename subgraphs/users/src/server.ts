@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph } from '@supergraph/common';
+import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
 import { createUsersDb, type UsersDb } from './db.ts';
@@ -7,13 +7,16 @@ import { usersSchema } from './schema.ts';
 
 export type UsersSubgraph = RunningSubgraph<UsersDb>;
 
-export function startUsersSubgraph(config: UsersConfig): Promise<UsersSubgraph> {
+/** `events.publisher` replaces RabbitMQ as where the outbox goes (npm start passes its in-process bus). */
+export function startUsersSubgraph(config: UsersConfig, events?: SubgraphEvents): Promise<UsersSubgraph> {
   return serveSubgraph<UsersDb, UsersContext>({
     name: 'users',
     config,
     port: config.USERS_PORT,
     host: config.USERS_HOST,
     db: createUsersDb(config.USERS_DATABASE_URL, config.USERS_DB_POOL_SIZE),
+    databaseUrl: config.USERS_DATABASE_URL,
+    events,
     schema: usersSchema(),
     context: (base) => ({ ...base, loaders: createUsersLoaders(base.db), config }),
   });

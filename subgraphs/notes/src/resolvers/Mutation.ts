@@ -1,26 +1,33 @@
-import { appError, badInput, parseId, requireViewer } from '@supergraph/common';
+import { appendToOutbox, appError, badInput, parseId, requireViewer, type EventCause } from '@supergraph/common';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import type { NotesTx } from '../db.ts';
 import { LIMITS } from '../limits.ts';
+import { noteCreated, noteDeleted, noteTagged, noteUpdated } from '../noteEvents.ts';
 import { parseCreateNote, parseUpdateNote } from '../noteInput.ts';
 import { findOwnNote } from '../ownNote.ts';
 import { parseTagName } from '../tagName.ts';
 
 // Every mutation writes inside one interactive transaction, so a rejected
-// mutation writes nothing and the outbox row of a later issue can join it.
+// mutation writes nothing, and its events go to the outbox in the same
+// transaction: they commit with the change or not at all. Each event is
+// appended after the statement that writes (and so locks) the note, so of
+// two transactions changing one note the later one's event gets the later
+// outbox sequence.
 export const Mutation: MutationResolvers = {
-  createNote: async (_parent, { input }, { db, viewer }) => {
+  createNote: async (_parent, { input }, { db, viewer, requestId }) => {
     const authorId = requireViewer(viewer);
     const { title, content, tagIds } = parseCreateNote(input);
     return db.$transaction(async (tx) => {
       await requireTags(tx, tagIds);
-      return tx.note.create({
+      const note = await tx.note.create({
         data: { title, content, authorId, tags: { create: tagIds.map((tagId) => ({ tagId })) } },
       });
+      await appendToOutbox(tx, causedBy(authorId, requestId), noteCreated(note, tagIds));
+      return note;
     });
   },
 
-  updateNote: async (_parent, { id, input, expectedVersion }, { db, viewer }) => {
+  updateNote: async (_parent, { id, input, expectedVersion }, { db, viewer, requestId }) => {
     const viewerId = requireViewer(viewer);
     const noteId = parseId(id, 'id');
     const changes = parseUpdateNote(input);
@@ -31,7 +38,11 @@ export const Mutation: MutationResolvers = {
         where: { id: noteId, authorId: viewerId, version: expectedVersion },
         data: { ...changes, version: { increment: 1 } },
       });
-      if (note) return note;
+      if (note) {
+        const changed = (['title', 'content'] as const).filter((field) => changes[field] !== undefined);
+        await appendToOutbox(tx, causedBy(viewerId, requestId), noteUpdated(note, changed));
+        return note;
+      }
       // Nothing matched: explain why, most fundamental reason first.
       const current = await findOwnNote(tx, noteId, viewerId, 'id');
       throw appError(
@@ -42,18 +53,20 @@ export const Mutation: MutationResolvers = {
     });
   },
 
-  deleteNote: async (_parent, { id }, { db, viewer }) => {
+  deleteNote: async (_parent, { id }, { db, viewer, requestId }) => {
     const viewerId = requireViewer(viewer);
     const noteId = parseId(id, 'id');
     return db.$transaction(async (tx) => {
       await findOwnNote(tx, noteId, viewerId, 'id');
-      // Its tag links go with it (ON DELETE CASCADE).
-      await tx.note.delete({ where: { id: noteId } });
+      // Its tag links go with it (ON DELETE CASCADE). The row returned is the
+      // one deleted, after any concurrent update committed: its version is current.
+      const deleted = await tx.note.delete({ where: { id: noteId } });
+      await appendToOutbox(tx, causedBy(viewerId, requestId), noteDeleted(deleted));
       return { id: noteId };
     });
   },
 
-  addTagToNote: async (_parent, args, { db, viewer }) => {
+  addTagToNote: async (_parent, args, { db, viewer, requestId }) => {
     const viewerId = requireViewer(viewer);
     const noteId = parseId(args.noteId, 'noteId');
     const tagId = parseId(args.tagId, 'tagId');
@@ -71,6 +84,7 @@ export const Mutation: MutationResolvers = {
       if ((await tx.noteTag.count({ where: { noteId } })) > LIMITS.tagsPerNote) {
         throw badInput('tagId', `A note carries at most ${LIMITS.tagsPerNote} tags.`, { max: LIMITS.tagsPerNote });
       }
+      await appendToOutbox(tx, causedBy(viewerId, requestId), noteTagged(tagged, tagId));
       return tagged;
     });
   },
@@ -86,6 +100,9 @@ export const Mutation: MutationResolvers = {
     });
   },
 };
+
+/** Who caused a mutation's events: the signed-in author, within the request the router traced. */
+const causedBy = (actorId: string, requestId: string): EventCause => ({ actorId, correlationId: requestId });
 
 /** Tags must exist before a note can carry them; the first unknown id is named. */
 async function requireTags(tx: NotesTx, tagIds: string[]): Promise<void> {

@@ -1,18 +1,25 @@
-import { appError, signToken } from '@supergraph/common';
+import { appendToOutbox, appError, signToken } from '@supergraph/common';
 import { Prisma } from '../__generated__/prisma/client.ts';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { DECOY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { parseSignUp } from '../signUpInput.ts';
+import { userRegistered } from '../userEvents.ts';
 
 const emailTaken = () =>
   appError('CONFLICT', 'An account with this e-mail address already exists.', { field: 'input.email' });
 
 export const Mutation: MutationResolvers = {
-  signUp: async (_parent, { input }, { db, config }) => {
+  signUp: async (_parent, { input }, { db, config, viewer, requestId }) => {
     const { email, name, password } = parseSignUp(input);
     if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+    // Hashed before the transaction opens: scrypt is slow on purpose and needs no lock.
+    const passwordHash = await hashPassword(password);
     try {
-      const user = await db.user.create({ data: { email, name, passwordHash: await hashPassword(password) } });
+      const user = await db.$transaction(async (tx) => {
+        const created = await tx.user.create({ data: { email, name, passwordHash } });
+        await appendToOutbox(tx, { actorId: viewer?.userId ?? null, correlationId: requestId }, userRegistered(created));
+        return created;
+      });
       return { token: await signToken(user, config), user };
     } catch (error) {
       // Two sign-ups for one address can both pass the check above; the unique index decides.

@@ -1,0 +1,10 @@
+export { loadBridgeConfig, bridgeConfigSchema, type BridgeConfig } from './config.ts';
+export { startBridge, type Bridge, type BridgeHealth } from './server.ts';
+export { forwardEvent, type ForwardOptions, type ForwardOutcome } from './forwardEvent.ts';
+export { SinkUnavailableError, type EventSink } from './eventSink.ts';
+export { createRedisEventSink, type RedisEventSinkOptions } from './redisEventSink.ts';
+export { createMemoryEventSink, type MemoryEventSinkOptions } from './memoryEventSink.ts';
+export { createBridgeMetrics, type BridgeCounts, type BridgeMetrics } from './bridgeMetrics.ts';
+export { backoffDelay } from './backoffDelay.ts';
+export { bridgeTopology, declareTopology, type BridgeTopology } from './bridgeTopology.ts';
+export { DEAD_LETTER_REASON_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './deadLetter.ts';
