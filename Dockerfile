@@ -8,6 +8,7 @@ ENV NODE_ENV=production CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json .npmrc ./
 COPY common/package.json common/
 COPY router/package.json router/
+COPY bridge/package.json bridge/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/notes/package.json subgraphs/notes/
 COPY subgraphs/orders/package.json subgraphs/orders/

@@ -10,5 +10,5 @@ const root = path.resolve(import.meta.dirname, '..');
 it('docker-compose.yml validates and runs every service of the topology', () => {
   const resolved = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: root, encoding: 'utf8' });
   const services = Object.keys(parse(resolved).services);
-  expect(services.sort()).toEqual(['notes', 'orders', 'postgres', 'rabbitmq', 'redis', 'router', 'users'].sort());
+  expect(services.sort()).toEqual(['bridge', 'notes', 'orders', 'postgres', 'rabbitmq', 'redis', 'router', 'users'].sort());
 });

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@supergraph/common';
 import { graphql } from '../test/kit/graphql.ts';
+import { waitFor } from '../test/kit/waitFor.ts';
+import { subscribe, wsClient } from '../test/kit/wsClient.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const exampleQuery = readFileSync(path.join(root, 'docs/example-query.graphql'), 'utf8');
@@ -84,12 +86,21 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
     expect(answer.data!.me.notes.edges.length).toBeGreaterThan(0);
     expect(answer.data!.me.orders.edges.length).toBeGreaterThan(0);
 
+    // Subscriptions work in the one-command start too, fed in process.
+    const client = wsClient(first.url);
+    const registrations = subscribe(client, 'subscription { userRegistered { email } }');
+    await waitFor('the subscription to be live', async () => {
+      const health = (await (await fetch(first.url.replace('/graphql', '/health'))).json()) as { subscriptions: number };
+      return health.subscriptions === 1;
+    });
     const created = await graphql(
       first.url,
       'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }',
       { input: { email: 'persisted@example.com', name: 'Persisted', password: 'long enough' } },
     );
     expect(created.errors).toBeUndefined();
+    expect((await registrations.nth(1, 10_000)).data).toEqual({ userRegistered: { email: 'persisted@example.com' } });
+    await client.dispose();
     await interrupt(first);
     expect(first.output()).toContain('Stopping...');
 

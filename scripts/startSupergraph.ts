@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { runMigrations } from '@supergraph/common';
+import { createLogger, runMigrations } from '@supergraph/common';
 import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
 import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
 import { loadRouterConfig, startRouter } from '@supergraph/router';
 import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
+import { createInProcessEvents } from './inProcessEvents.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -20,7 +21,9 @@ export interface Supergraph {
  * Runs the whole supergraph in one process. Each subgraph uses the database
  * named by `<NAME>_DATABASE_URL`, or, when that is unset, an embedded
  * PostgreSQL under `SUPERGRAPH_DATA_DIR` (default `.data/`). Migrations are
- * applied and demo data seeded (idempotently) on every start.
+ * applied and demo data seeded (idempotently) on every start. Events travel
+ * through RabbitMQ and Redis when `AMQP_URL` and `REDIS_URL` are both set
+ * (run the bridge too), otherwise in process.
  */
 export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log = console.log): Promise<Supergraph> {
   const dataDir = path.resolve(root, env.SUPERGRAPH_DATA_DIR ?? '.data');
@@ -45,16 +48,25 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     log(`Applying migrations (${urls.map((u) => `${u.name}: ${u.embedded ? 'embedded' : 'external'}`).join(', ')})...`);
     await Promise.all(urls.map(({ name, variable, url }) => runMigrations(path.join(root, 'subgraphs', name), variable, url)));
 
+    const external = Boolean(env.AMQP_URL && env.REDIS_URL);
+    const inProcess = external ? null : createInProcessEvents(createLogger('events', env.LOG_LEVEL ?? 'info'));
     const subgraphEnv: NodeJS.ProcessEnv = { ...env };
+    if (inProcess) {
+      delete subgraphEnv.AMQP_URL;
+      // The embedded Postgres serves one session; polling is simpler than LISTEN there and 100 ms is plenty.
+      subgraphEnv.OUTBOX_LISTEN = 'false';
+      subgraphEnv.OUTBOX_POLL_INTERVAL_MS = '100';
+    }
+    const events = inProcess ? { publisher: inProcess.publisher } : undefined;
     for (const { variable, url, embedded: isEmbedded, name } of urls) {
       subgraphEnv[variable] = url;
       if (isEmbedded) subgraphEnv[`${name.toUpperCase()}_DB_POOL_SIZE`] = String(EMBEDDED_POOL_SIZE);
     }
-    const users = await startUsersSubgraph(loadUsersConfig(subgraphEnv));
+    const users = await startUsersSubgraph(loadUsersConfig(subgraphEnv), events);
     stops.push(users.stop);
-    const notes = await startNotesSubgraph(loadNotesConfig(subgraphEnv));
+    const notes = await startNotesSubgraph(loadNotesConfig(subgraphEnv), events);
     stops.push(notes.stop);
-    const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv));
+    const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv), events);
     stops.push(orders.stop);
     await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
 
@@ -64,7 +76,9 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
         USERS_ROUTING_URL: users.url,
         NOTES_ROUTING_URL: notes.url,
         ORDERS_ROUTING_URL: orders.url,
+        ...(inProcess ? { REDIS_URL: undefined } : {}),
       }),
+      inProcess ? { eventSource: inProcess.eventSource } : {},
     );
     stops.push(router.stop);
     return { url: router.url, stop };

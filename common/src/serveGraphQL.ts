@@ -24,6 +24,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   context: (request: { headers: http.IncomingHttpHeaders; requestId: string; logger: Logger }) => Promise<TContext>;
   /** Throws when a dependency is down; `/health` answers 503 then. */
   checkHealth?: () => Promise<void>;
+  /** Extra fields for the `/health` body (the router reports its live subscriptions). */
+  healthDetails?: () => Record<string, unknown>;
   /** Extra routes mounted before `/graphql` (the router adds its own). */
   routes?: (app: express.Express) => void;
 }
@@ -71,7 +73,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   app.get('/health', async (_req, res) => {
     try {
       await options.checkHealth?.();
-      res.json({ status: 'ok', service: options.name });
+      res.json({ status: 'ok', service: options.name, ...options.healthDetails?.() });
     } catch (error) {
       options.logger.warn({ err: error }, 'health check failed');
       res.status(503).json({ status: 'unavailable', service: options.name });

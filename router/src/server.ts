@@ -45,6 +45,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     apiSchema = schema;
   });
 
+  let hub: SubscriptionHub | null = null;
   const server = await serveGraphQL<RouterContext>({
     name: 'router',
     port: config.ROUTER_PORT,
@@ -52,6 +53,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     config,
     logger,
     apollo: { gateway },
+    healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
     context: async ({ headers, requestId, logger }) => ({
       viewer: await viewerFromAuthorization(headers.authorization, config),
       authorization: headers.authorization,
@@ -62,7 +64,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
 
   const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
-  const hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
+  hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
   const subscriptionServer = startSubscriptionServer({
     httpServer: server.httpServer,
     config,

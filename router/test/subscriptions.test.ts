@@ -6,7 +6,8 @@ import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
 import { tokenFor } from '../../test/kit/tokens.ts';
-import { subscribe, until, wsClient } from '../../test/kit/wsClient.ts';
+import { waitFor } from '../../test/kit/waitFor.ts';
+import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
 
 // The router's side of subscriptions, fed by the in-process bus that npm
 // start uses; the full outbox -> RabbitMQ -> bridge -> Redis path is in e2e/.
@@ -33,7 +34,7 @@ describe('subscriptions over graphql-ws', () => {
   it('delivers noteCreated with fields resolved from notes and users', async () => {
     const client = wsClient(stack.router.url, aliceToken);
     const sub = subscribe(client, 'subscription { noteCreated { title author { email name } } }');
-    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
     await stack.router.subscriptions!.ready();
 
     const noteId = await createNote(bobToken, 'Hello subscribers');
@@ -51,7 +52,7 @@ describe('subscriptions over graphql-ws', () => {
     const client = wsClient(stack.router.url, aliceToken);
     const query = 'subscription($a: ID) { noteCreated(authorId: $a) { title author { email orders(first: 1) { totalCount } } } }';
     const onlyAlice = subscribe(client, query, { a: alice.id });
-    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
     await stack.router.subscriptions!.ready();
 
     const bobsNote = await createNote(bobToken, "Bob's note");
@@ -70,7 +71,7 @@ describe('subscriptions over graphql-ws', () => {
   it('resolves an event once for 500 subscribers of the same document and variables', async () => {
     const clients = Array.from({ length: 5 }, () => wsClient(stack.router.url, aliceToken));
     const subs = Array.from({ length: 500 }, (_, i) => subscribe(clients[i % 5]!, 'subscription { noteCreated { id title } }'));
-    await until(() => stack.router.subscriptions!.subscriberCount === 500, 10_000, '500 subscriptions');
+    await waitFor('500 subscriptions', () => stack.router.subscriptions!.subscriberCount === 500, { timeoutMs: 10_000 });
     await stack.router.subscriptions!.ready();
     const before = stack.router.subscriptions!.resolutions;
 
@@ -88,12 +89,12 @@ describe('subscriptions over graphql-ws', () => {
     const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
     const client = wsClient(stack.router.url, aliceToken);
     const forbidden = subscribe(client, 'subscription($id: ID) { orderUpdated(id: $id) { id } }', { id: bobsOrder!.id });
-    await until(() => forbidden.error() !== undefined, 5_000, 'the refusal');
+    await waitFor('the refusal', () => forbidden.error() !== undefined, { timeoutMs: 5_000 });
     expect(JSON.stringify(forbidden.error())).toContain('FORBIDDEN');
 
     const anonymous = wsClient(stack.router.url);
     const refused = subscribe(anonymous, 'subscription { orderUpdated { id } }');
-    await until(() => refused.error() !== undefined, 5_000, 'the refusal');
+    await waitFor('the refusal', () => refused.error() !== undefined, { timeoutMs: 5_000 });
     expect(JSON.stringify(refused.error())).toContain('UNAUTHENTICATED');
     await Promise.all([client.dispose(), anonymous.dispose()]);
   });
@@ -103,7 +104,7 @@ describe('subscriptions over graphql-ws', () => {
     let selection = 'id';
     for (let i = 0; i < 5; i++) selection = `author { notes(first: 1) { edges { node { ${selection} } } } }`;
     const deep = subscribe(client, `subscription { noteCreated { ${selection} } }`);
-    await until(() => deep.error() !== undefined, 5_000, 'the rejection');
+    await waitFor('the rejection', () => deep.error() !== undefined, { timeoutMs: 5_000 });
     expect(JSON.stringify(deep.error())).toMatch(/depth limit/i);
     await client.dispose();
   });
@@ -144,7 +145,7 @@ describe('protocol violations close only the offending socket', () => {
     const raw = rawSocket(stack.router.url);
     await raw.opened;
     raw.send({ type: 'connection_init', payload: {} });
-    await until(() => raw.messages.some((message) => message.type === 'connection_ack'), 5_000, 'the ack');
+    await waitFor('the ack', () => raw.messages.some((message) => message.type === 'connection_ack'), { timeoutMs: 5_000 });
     raw.send({ id: 'same', type: 'subscribe', payload: { query: 'subscription { noteCreated { id } }' } });
     raw.send({ id: 'same', type: 'subscribe', payload: { query: 'subscription { noteCreated { id } }' } });
     expect((await raw.closed).code).toBe(4409);
@@ -153,7 +154,7 @@ describe('protocol violations close only the offending socket', () => {
   it('closes with 4400 on a message that is not JSON, while other clients keep working', async () => {
     const client = wsClient(stack.router.url, aliceToken);
     const healthy = subscribe(client, 'subscription { noteCreated { title } }');
-    await until(() => stack.router.subscriptions!.subscriberCount === 1, 5_000, 'the subscription');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
     await stack.router.subscriptions!.ready();
 
     const raw = rawSocket(stack.router.url);

@@ -63,12 +63,3 @@ export function subscribe(client: Client, query: string, variables: Record<strin
     },
   };
 }
-
-/** Polls a condition until it holds (for state with no event to wait on). */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
