@@ -60,6 +60,8 @@ export function createRabbitPublisher(options: RabbitPublisherOptions): EventPub
 
   let channel: ConfirmChannel | undefined;
   const channelReady = new EventEmitter();
+  // Ids of events the broker returned as unroutable (no queue bound yet).
+  const returned = new Set<string>();
   const wrapper = manager.createChannel({
     name: 'outbox',
     confirm: true,
@@ -69,6 +71,10 @@ export function createRabbitPublisher(options: RabbitPublisherOptions): EventPub
       next.on('error', (err: Error) => logger.warn({ err }, 'RabbitMQ channel error'));
       next.on('close', () => {
         if (channel === next) channel = undefined;
+      });
+      // RabbitMQ sends basic.return before the confirm of the same message.
+      next.on('return', (message: { properties: { messageId?: string } }) => {
+        if (message.properties.messageId) returned.add(message.properties.messageId);
       });
       await next.assertExchange(exchange, 'topic', { durable: true });
       channel = next;
@@ -107,6 +113,13 @@ export function createRabbitPublisher(options: RabbitPublisherOptions): EventPub
           }),
       );
       await withDeadline(Promise.all(confirms), deadline, `RabbitMQ did not confirm ${events.length} events within ${publishTimeoutMs} ms.`);
+      // A confirmed but unroutable message is dropped by the broker: with no
+      // queue bound yet (the bridge has never run) the batch fails, and the
+      // relay keeps the events in the outbox until a queue exists.
+      const unroutable = events.filter((event) => returned.delete(event.id));
+      if (unroutable.length) {
+        throw new Error(`No queue is bound to ${exchange} for ${unroutable.map((event) => event.type).join(', ')}; is the bridge running?`);
+      }
     },
 
     async close() {
@@ -122,6 +135,7 @@ export function createRabbitPublisher(options: RabbitPublisherOptions): EventPub
 function messageProperties(event: EventEnvelope) {
   return {
     persistent: true,
+    mandatory: true,
     contentType: 'application/json',
     messageId: event.id,
     type: event.type,
