@@ -75,7 +75,9 @@ try {
 
   const routerPort = await freePort();
   const plainPort = await freePort();
-  services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort) }));
+  // BENCH_PROFILE=<dir> writes a CPU profile of our router there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort) }, profile));
   services.push(runService('bench/plainGateway.ts', { ...env, ROUTER_PORT: String(plainPort) }));
   const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
   const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;

@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 /** A port nothing listens on right now. */
 export function freePort(): Promise<number> {
@@ -26,8 +25,13 @@ export interface Service {
  * Runs a TypeScript entry point in its own process, as production would, so
  * the load generator and each server get their own event loop.
  */
-export function runService(entry: string, env: NodeJS.ProcessEnv): Service {
-  const child = spawn(process.execPath, [tsx, path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+export function runService(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
+  // One process per service (tsx as a loader, not tsx's CLI, which adds a parent process).
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return {
     child,
     stop: () =>
