@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -24,6 +24,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   context: (request: { headers: http.IncomingHttpHeaders; requestId: string; logger: Logger }) => Promise<TContext>;
   /** Throws when a dependency is down; `/health` answers 503 then. */
   checkHealth?: () => Promise<void>;
+  /** Plugins of this service's own, after the shared ones. */
+  plugins?: ApolloServerPlugin<TContext>[];
   /** Extra fields for the `/health` body (the router reports its live subscriptions). */
   healthDetails?: () => Record<string, unknown>;
   /** Extra routes mounted before `/graphql` (the router adds its own). */
@@ -65,6 +67,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which we do not use; they only cost time.
       ...('schema' in options.apollo ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      ...(options.plugins ?? []),
     ],
   } as ApolloServerOptions<TContext>);
   await apollo.start();

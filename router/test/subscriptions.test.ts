@@ -99,6 +99,19 @@ describe('subscriptions over graphql-ws', () => {
     await Promise.all([client.dispose(), anonymous.dispose()]);
   });
 
+  it('answers a subscription sent over HTTP with 400 and where to send it', async () => {
+    const response = await graphql(stack.router.url, 'subscription { noteCreated { id } }');
+    expect(response.status).toBe(400);
+    expect(response.errors![0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' }, message: expect.stringMatching(/WebSocket/) });
+  });
+
+  it('serves queries over the same WebSocket', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const query = subscribe(client, '{ me { email } }');
+    expect(await query.nth(1)).toEqual({ data: { me: { email: alice.email } } });
+    await client.dispose();
+  });
+
   it('applies the armor depth limit to subscription documents', async () => {
     const client = wsClient(stack.router.url);
     let selection = 'id';
