@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
-import amqplib from 'amqplib';
 import WebSocket, { WebSocketServer } from 'ws';
-import { bridgeTopology } from '@supergraph/bridge';
 import { DEMO_PASSWORD } from '@supergraph/common';
 import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
+import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
 import { percentile } from './percentiles.ts';
 import { freePort, runOnce, runService, waitForGraphQL, type Service } from './processes.ts';
 
@@ -132,20 +131,8 @@ async function pipelineRun(): Promise<Figures> {
   } finally {
     await Promise.all(services.map((service) => service.stop()));
     await Promise.all(SUBGRAPHS.map((name) => dropDatabase(templateName(name, namespace))));
-    await deleteTopology(namespace);
+    await deleteBridgeTopology(namespace, AMQP_URL);
   }
-}
-
-/** The run's durable exchanges and queues would outlive it. */
-async function deleteTopology(namespace: string): Promise<void> {
-  const topology = bridgeTopology(`${namespace}.events`, `${namespace}.bridge`);
-  const connection = await amqplib.connect(AMQP_URL);
-  const channel = await connection.createChannel();
-  await channel.deleteQueue(topology.queue);
-  await channel.deleteQueue(topology.deadLetterQueue);
-  await channel.deleteExchange(topology.exchange);
-  await channel.deleteExchange(topology.deadLetterExchange);
-  await connection.close();
 }
 
 /** The floor: the same payload broadcast over plain `ws` to as many sockets, at the same rate. */

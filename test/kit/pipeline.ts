@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { bridgeTopology, loadBridgeConfig, startBridge, type Bridge } from '@supergraph/bridge';
+import { loadBridgeConfig, startBridge, type Bridge } from '@supergraph/bridge';
 import { seedNotes } from '@supergraph/notes';
 import { seedOrders } from '@supergraph/orders';
 import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
 import { seedUsers } from '@supergraph/users';
-import { connectRabbitMQ, RABBITMQ_URL } from './rabbitmq.ts';
+import { deleteBridgeTopology, RABBITMQ_URL } from './rabbitmq.ts';
 import { REDIS_URL } from './redis.ts';
 import { startSubgraphForTest, type StartedSubgraph } from './subgraphs.ts';
 
@@ -80,19 +80,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await Promise.all(routers.map((router) => router.stop()));
       await bridge.stop();
       await Promise.all([users.stop(), notes.stop(), orders.stop()]);
-      await deleteTopology(namespace);
+      await deleteBridgeTopology(namespace);
     },
   };
-}
-
-/** Durable exchanges and queues outlive their test; remove this pipeline's. */
-async function deleteTopology(namespace: string): Promise<void> {
-  const topology = bridgeTopology(`${namespace}.events`, `${namespace}.bridge`);
-  const connection = await connectRabbitMQ();
-  const channel = await connection.createChannel();
-  await channel.deleteQueue(topology.queue);
-  await channel.deleteQueue(topology.deadLetterQueue);
-  await channel.deleteExchange(topology.exchange);
-  await channel.deleteExchange(topology.deadLetterExchange);
-  await connection.close();
 }

@@ -1,4 +1,5 @@
 import amqplib, { type ChannelModel } from 'amqplib';
+import { bridgeTopology } from '@supergraph/bridge';
 
 /** The real RabbitMQ the tests run against (TOOLCHAIN.md: guest/guest on 5672). */
 export const RABBITMQ_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -13,4 +14,16 @@ export async function connectRabbitMQ(): Promise<ChannelModel> {
         'The tests need a real broker; start it (see TOOLCHAIN.md) or set TEST_AMQP_URL.',
     );
   }
+}
+
+/** Durable exchanges and queues outlive a test or benchmark run; removes the bridge topology of one namespace. */
+export async function deleteBridgeTopology(namespace: string, url = RABBITMQ_URL): Promise<void> {
+  const topology = bridgeTopology(`${namespace}.events`, `${namespace}.bridge`);
+  const connection = await amqplib.connect(url);
+  const channel = await connection.createChannel();
+  await channel.deleteQueue(topology.queue);
+  await channel.deleteQueue(topology.deadLetterQueue);
+  await channel.deleteExchange(topology.exchange);
+  await channel.deleteExchange(topology.deadLetterExchange);
+  await connection.close();
 }
