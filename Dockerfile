@@ -12,15 +12,11 @@ COPY bridge/package.json bridge/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/notes/package.json subgraphs/notes/
 COPY subgraphs/orders/package.json subgraphs/orders/
-COPY subgraphs/users/prisma subgraphs/users/prisma
-COPY subgraphs/notes/prisma subgraphs/notes/prisma
-COPY subgraphs/orders/prisma subgraphs/orders/prisma
-COPY subgraphs/users/prisma.config.ts subgraphs/users/
-COPY subgraphs/notes/prisma.config.ts subgraphs/notes/
-COPY subgraphs/orders/prisma.config.ts subgraphs/orders/
-RUN npm ci --include=dev
+RUN npm ci --include=dev --ignore-scripts
 
 COPY . .
+# What postinstall does, once the sources are in: Prisma clients and GraphiQL's bundle.
+RUN npm run prisma:generate && npm run build:graphiql
 ARG SERVICE
 ENV SERVICE=${SERVICE}
 USER node

@@ -4,7 +4,7 @@ import { startSupergraph } from './startSupergraph.ts';
 // `npm start`: the whole supergraph on this machine, nothing to install.
 try {
   const supergraph = await startSupergraph();
-  console.log(`\nSupergraph ready: ${supergraph.url.replace("//127.0.0.1:", "//localhost:")}`);
+  console.log(`\nSupergraph ready: ${supergraph.url.replace("//127.0.0.1:", "//localhost:")} (open it in a browser for GraphiQL)`);
   console.log(`Demo account: ${demoUsers[0].email} / ${DEMO_PASSWORD} (see README for an example query). Ctrl-C stops.\n`);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

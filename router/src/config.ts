@@ -14,6 +14,8 @@ export const routerConfigSchema = sharedConfigSchema.extend({
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Keep-alive connections per subgraph. @default 32 */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(32),
+  /** Serve GraphiQL at GET /graphql to browsers. @default true, except when NODE_ENV=production */
+  GRAPHIQL_ENABLED: z.stringbool().optional(),
   /** Redis the bridge publishes events to; subscriptions need it (or an in-process source under npm start). @default unset */
   REDIS_URL: z.string().url().optional(),
   /** Prepended to event types to name the Redis channels; must match the bridge's. @default '' */
@@ -25,6 +27,7 @@ export const routerConfigSchema = sharedConfigSchema.extend({
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {
+  GRAPHIQL_ENABLED: boolean;
   /** Per-subgraph routing URL overrides from `<NAME>_ROUTING_URL`. */
   routingUrls: Record<string, string>;
 };
@@ -35,5 +38,6 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     const match = /^([A-Z0-9]+)_ROUTING_URL$/.exec(key);
     if (match?.[1] && value) routingUrls[match[1].toLowerCase()] = z.string().url().parse(value);
   }
-  return { ...parseConfig(routerConfigSchema, env, 'router'), routingUrls };
+  const config = parseConfig(routerConfigSchema, env, 'router');
+  return { ...config, GRAPHIQL_ENABLED: config.GRAPHIQL_ENABLED ?? config.NODE_ENV !== 'production', routingUrls };
 }

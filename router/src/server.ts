@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { createLogger, serveGraphQL, viewerFromAuthorization, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
+import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
@@ -55,6 +56,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     logger,
     apollo: { gateway },
     plugins: [rejectSubscriptionsOverHttp()],
+    routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
     context: async ({ headers, requestId, logger }) => ({
       viewer: await viewerFromAuthorization(headers.authorization, config),

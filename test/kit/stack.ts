@@ -1,3 +1,4 @@
+import type { SubgraphEvents } from '@supergraph/common';
 import { seedNotes } from '@supergraph/notes';
 import { seedOrders } from '@supergraph/orders';
 import { loadRouterConfig, startRouter, type Router, type RouterRuntime } from '@supergraph/router';
@@ -13,11 +14,13 @@ export interface TestStack {
 }
 
 /** All three subgraphs on fresh databases behind a router, each on a free port. */
-export async function startStack(options: { seed?: boolean; env?: NodeJS.ProcessEnv; runtime?: RouterRuntime } = {}): Promise<TestStack> {
+export async function startStack(
+  options: { seed?: boolean; env?: NodeJS.ProcessEnv; runtime?: RouterRuntime; events?: SubgraphEvents } = {},
+): Promise<TestStack> {
   const [users, notes, orders] = await Promise.all([
-    startSubgraphForTest('users'),
-    startSubgraphForTest('notes'),
-    startSubgraphForTest('orders'),
+    startSubgraphForTest('users', { events: options.events }),
+    startSubgraphForTest('notes', { events: options.events }),
+    startSubgraphForTest('orders', { events: options.events }),
   ]);
   if (options.seed) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
   const router = await startRouter(

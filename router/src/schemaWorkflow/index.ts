@@ -1,0 +1,12 @@
+export { affectedOperations, coordinatesUsed, type AffectedOperation } from './affectedOperations.ts';
+export { apiSchemaOf } from './apiSchemaOf.ts';
+export { checkReport, type CheckReport, type ReportedChange, type UsedBreakingChange } from './checkReport.ts';
+export { checkSchemaChange } from './checkSchemaChange.ts';
+export { checkSubgraph, type CheckOptions, type CheckResult } from './checkSubgraph.ts';
+export { composeWithProposal, subgraphsWithProposal, type Proposal } from './composeWithProposal.ts';
+export { diffApiSchemas } from './diffApiSchemas.ts';
+export { formatCheckReport } from './formatCheckReport.ts';
+export { loadKnownOperations, type KnownOperation } from './loadKnownOperations.ts';
+export { publishedLayout, type PublishedLayout } from './publishedLayout.ts';
+export { publishSupergraph, type Publication } from './publishSupergraph.ts';
+export { writeFileAtomically } from './writeFileAtomically.ts';
