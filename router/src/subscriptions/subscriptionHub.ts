@@ -1,5 +1,5 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
 import type { EventSource } from './eventSource.ts';
 import type { SubscriptionField } from './subscriptionFields.ts';
@@ -16,11 +16,19 @@ export interface SubscriptionSpec {
   viewer: Viewer;
   /** Produces the result for one event; called once per event per group, whatever the group's size. */
   resolve: (event: EventEnvelope) => Promise<ExecutionResult>;
+  /** Errors of the subscription's document against a new schema; empty when it still holds. */
+  revalidate: (schema: GraphQLSchema) => readonly GraphQLError[];
+}
+
+interface Sink {
+  push: (result: ExecutionResult) => void;
+  /** Ends the subscription after a final result. */
+  end: (result: ExecutionResult) => void;
 }
 
 interface Group {
   spec: SubscriptionSpec;
-  sinks: Set<(result: ExecutionResult) => void>;
+  sinks: Set<Sink>;
   /** Keeps a group's deliveries in event order. */
   tail: Promise<void>;
 }
@@ -48,8 +56,13 @@ export class SubscriptionHub {
       const group = this.join(spec);
       // A subscriber that cannot keep up is ended rather than allowed to hold
       // back the other members of its group.
-      const sink = (result: ExecutionResult) => {
-        push(result).catch((error: unknown) => stop(error));
+      const sink: Sink = {
+        push: (result) => {
+          push(result).catch((error: unknown) => stop(error));
+        },
+        end: (result) => {
+          push(result).finally(() => stop());
+        },
       };
       group.sinks.add(sink);
       await stop;
@@ -112,10 +125,34 @@ export class SubscriptionHub {
     this.resolutions++;
     try {
       const result = await group.spec.resolve(event);
-      for (const sink of group.sinks) sink(result);
+      for (const sink of group.sinks) sink.push(result);
     } catch (error) {
       this.logger.error({ err: error, eventId: event.id }, 'could not resolve a subscription event');
     }
+  }
+
+  /**
+   * After the supergraph changed: subscriptions whose document still
+   * validates carry on; the others end with the validation errors, so a
+   * client learns why instead of waiting for events that cannot come.
+   */
+  revalidate(schema: GraphQLSchema): number {
+    let ended = 0;
+    for (const group of [...this.groups.values()]) {
+      const errors = group.spec.revalidate(schema);
+      if (errors.length === 0) continue;
+      const result: ExecutionResult = {
+        errors: errors.map((error) => ({
+          message: `The supergraph changed and this subscription no longer validates: ${error.message}`,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        })) as never,
+      };
+      for (const sink of [...group.sinks]) {
+        sink.end(result);
+        ended++;
+      }
+    }
+    return ended;
   }
 
   /** Resolves once every subscription of this router is listening (tests wait on it instead of sleeping). */

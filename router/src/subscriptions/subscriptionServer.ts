@@ -104,12 +104,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       field,
       args,
       viewer: context.viewer,
+      revalidate: (next) => validate(next, document, rules),
       resolve: async (event) => {
         const eventContext = { ...context, requestId: `event-${event.id}` };
         const result = entityQuery
           ? await executeThroughGateway(entityQuery, { ...rawVariables, [ENTITY_ID_VARIABLE]: event.aggregateId }, operationName, eventContext)
           : // Nothing left to look up (the entity is gone): the event is the payload.
-            ((await execute({ schema, document, operationName, variableValues: rawVariables, rootValue: { [rootField.name.value]: field.payload!(event) } })) as ExecutionResult);
+            ((await execute({ schema: options.schema(), document, operationName, variableValues: rawVariables, rootValue: { [rootField.name.value]: field.payload!(event) } })) as ExecutionResult);
         // The entity is read as it is now; the event says which change this result is for.
         const { id, type, aggregateVersion, occurredAt } = event;
         return { ...result, extensions: { ...result.extensions, event: { id, type, aggregateVersion, occurredAt } } };
