@@ -10,6 +10,12 @@ export const routerConfigSchema = sharedConfigSchema.extend({
   ROUTER_HOST: z.string().default('127.0.0.1'),
   /** The subgraph list in rover's format. @default <repo>/supergraph.yaml */
   SUPERGRAPH_CONFIG: z.string().default(fileURLToPath(new URL('../../supergraph.yaml', import.meta.url))),
+  /**
+   * A published supergraph (`npm run supergraph -- publish` writes one) to
+   * serve and follow, reloading on change, instead of composing
+   * SUPERGRAPH_CONFIG once at start. @default unset
+   */
+  SUPERGRAPH_FILE: z.string().optional(),
   /** Milliseconds a subgraph fetch may take before the router gives up on it. @default 10000 */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Keep-alive connections per subgraph. @default 32 */

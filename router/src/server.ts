@@ -1,9 +1,10 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { createLogger, serveGraphQL, viewerFromAuthorization, type RunningServer } from '@supergraph/common';
+import { createLogger, serveGraphQL, viewerFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
+import { publishedSupergraph } from './publishedSupergraph.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
@@ -17,6 +18,8 @@ import { loadSupergraphConfig } from './supergraphConfig.ts';
 export interface Router extends RunningServer {
   /** Null when the router has no event source. */
   subscriptions: SubscriptionHub | null;
+  /** Supergraph switches since start: applied, and published files that failed to load. */
+  reloads: { applied: number; rejected: number };
 }
 
 export interface RouterRuntime {
@@ -25,29 +28,38 @@ export interface RouterRuntime {
 }
 
 /**
- * Composes `supergraph.yaml` and serves the supergraph: queries and
- * mutations over HTTP through `@apollo/gateway`, subscriptions over
- * graphql-ws on the same path. A composition error stops start-up (the
- * error lists every problem with subgraph and location).
+ * Serves the supergraph: queries and mutations over HTTP through
+ * `@apollo/gateway`, subscriptions over graphql-ws on the same path. The
+ * supergraph is either composed from `supergraph.yaml` at start (a
+ * composition error stops start-up, listing every problem with subgraph and
+ * location) or a published file the router follows without restarting.
  */
 export async function startRouter(config: RouterConfig, runtime: RouterRuntime = {}): Promise<Router> {
   const logger = createLogger('router', config.LOG_LEVEL);
-  const subgraphs = await loadSupergraphConfig(config.SUPERGRAPH_CONFIG, config.routingUrls);
-  const { supergraphSdl, hints } = await composeSupergraph(subgraphs);
-  for (const hint of hints) logger.debug({ hint }, 'composition hint');
-
+  const reloads = { applied: 0, rejected: 0 };
+  const supergraphSdl = config.SUPERGRAPH_FILE
+    ? publishedSupergraph(config.SUPERGRAPH_FILE, logger, () => reloads.rejected++)
+    : await composeAtStart(config, logger);
   const transport = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ url }) => new SubgraphDataSource({ url, fetcher: transport.fetcher }),
+    // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: transport.fetcher }),
   });
   let apiSchema: GraphQLSchema | undefined;
+  let hub: SubscriptionHub | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    const reloaded = apiSchema !== undefined;
     apiSchema = schema;
+    if (reloaded) reloads.applied++;
+    // Live subscriptions carry on across a reload unless their document no longer validates.
+    if (reloaded && hub) {
+      const ended = hub.revalidate(schema);
+      if (ended) logger.warn({ ended }, 'ended subscriptions the new supergraph no longer validates');
+    }
   });
 
-  let hub: SubscriptionHub | null = null;
   const server = await serveGraphQL<RouterContext>({
     name: 'router',
     port: config.ROUTER_PORT,
@@ -81,6 +93,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   return {
     ...server,
     subscriptions: hub,
+    reloads,
     stop: async () => {
       await subscriptionServer.close();
       await hub?.close();
@@ -89,4 +102,11 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
       await transport.close();
     },
   };
+}
+
+async function composeAtStart(config: RouterConfig, logger: Logger): Promise<string> {
+  const subgraphs = await loadSupergraphConfig(config.SUPERGRAPH_CONFIG, config.routingUrls);
+  const { supergraphSdl, hints } = await composeSupergraph(subgraphs);
+  for (const hint of hints) logger.debug({ hint }, 'composition hint');
+  return supergraphSdl;
 }

@@ -1,5 +1,5 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import type { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
 import type { EventSource } from './eventSource.ts';
 import type { SubscriptionField } from './subscriptionFields.ts';
@@ -142,10 +142,12 @@ export class SubscriptionHub {
       const errors = group.spec.revalidate(schema);
       if (errors.length === 0) continue;
       const result: ExecutionResult = {
-        errors: errors.map((error) => ({
-          message: `The supergraph changed and this subscription no longer validates: ${error.message}`,
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        })) as never,
+        errors: errors.map(
+          (error) =>
+            new GraphQLError(`The supergraph changed and this subscription no longer validates: ${error.message}`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+            }),
+        ),
       };
       for (const sink of [...group.sinks]) {
         sink.end(result);

@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PubSub } from 'graphql-subscriptions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, createLogger, demoUsers } from '@supergraph/common';
+import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';
+import { writeFileAtomically } from '../src/schemaWorkflow/writeFileAtomically.ts';
+import { graphql } from '../../test/kit/graphql.ts';
+import { startSubgraphForTest, type StartedSubgraph } from '../../test/kit/subgraphs.ts';
+import { tokenFor } from '../../test/kit/tokens.ts';
+import { waitFor } from '../../test/kit/waitFor.ts';
+import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
+
+const repoConfig = path.resolve(import.meta.dirname, '../../supergraph.yaml');
+const bus = new PubSub();
+let users: StartedSubgraph<'users'>;
+let notes: StartedSubgraph<'notes'>;
+let orders: StartedSubgraph<'orders'>;
+let router: Router;
+let dir: string;
+let published: string;
+const [alice] = demoUsers;
+
+/** The repo's supergraph with the notes SDL edited, as `publish` would write it. */
+async function supergraphWithNotes(edit: (sdl: string) => string): Promise<string> {
+  const entries = await loadSupergraphConfig(repoConfig);
+  const notes = entries.find((entry) => entry.name === 'notes')!;
+  const edited = path.join(dir, `notes-${Math.random().toString(36).slice(2)}.graphql`);
+  await writeFile(edited, edit(await readFile(notes.schemaFile, 'utf8')));
+  notes.schemaFile = edited;
+  return (await composeSupergraph(entries)).supergraphSdl;
+}
+
+const withoutField = (field: string) => (sdl: string) => sdl.replace(new RegExp(`\\n\\s*"[^"]*"\\n\\s*${field}: [^\\n]+|\\n\\s*${field}: [^\\n]+`), '');
+const noteVersion = () => graphql(router.url, '{ notes(first: 1) { edges { node { version } } } }');
+
+async function publishNote(authorId: string) {
+  const note = await notes.db.note.create({ data: { authorId, title: 'after reload', content: '.' } });
+  await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: note.id, aggregateVersion: 1, data: { noteId: note.id, authorId } }, { actorId: authorId, correlationId: null }));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'published-'));
+  published = path.join(dir, 'supergraph.graphql');
+  [users, notes, orders] = await Promise.all([startSubgraphForTest('users'), startSubgraphForTest('notes'), startSubgraphForTest('orders')]);
+  await writeFileAtomically(published, await supergraphWithNotes(withoutField('version')));
+  router = await startRouter(
+    loadRouterConfig({
+      ...process.env,
+      ROUTER_PORT: '0',
+      SUPERGRAPH_FILE: published,
+      USERS_ROUTING_URL: users.url,
+      NOTES_ROUTING_URL: notes.url,
+      ORDERS_ROUTING_URL: orders.url,
+    }),
+    { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
+  );
+  await users.db.user.create({ data: { id: alice.id, email: alice.email, name: alice.name, passwordHash: 'x' } });
+});
+afterAll(async () => {
+  await router?.stop();
+  await Promise.all([users?.stop(), notes?.stop(), orders?.stop()]);
+});
+
+describe('hot reload of a published supergraph', () => {
+  it('serves a newly published field within 5 s, without failing concurrent queries, and keeps live subscriptions', async () => {
+    expect((await noteVersion()).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const client = wsClient(router.url, await tokenFor(alice.id));
+    const live = subscribe(client, 'subscription { noteCreated { id } }');
+    await waitFor('the subscription', () => router.subscriptions!.subscriberCount === 1);
+
+    let stop = false;
+    const failures: unknown[] = [];
+    const load = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (!stop) {
+          const response = await graphql(router.url, '{ notes(first: 2) { edges { node { title author { id } } } } }');
+          if (response.errors || response.status !== 200) failures.push(response);
+        }
+      }),
+    );
+    const publishedAt = Date.now();
+    await writeFileAtomically(published, await supergraphWithNotes((sdl) => sdl));
+    await waitFor('the new field', async () => !(await noteVersion()).errors, { timeoutMs: 5_000 });
+    const switchedAfter = Date.now() - publishedAt;
+    stop = true;
+    await load;
+    expect(failures).toEqual([]);
+    expect(switchedAfter).toBeLessThan(5_000);
+
+    await publishNote(alice.id);
+    expect((await live.nth(1)).data.noteCreated.id).toEqual(expect.any(String));
+    await client.dispose();
+  });
+
+  it('keeps serving the old supergraph when the published one fails to load', async () => {
+    const rejected = router.reloads.rejected;
+    await writeFileAtomically(published, 'this is not a supergraph');
+    await waitFor('the router to reject it', () => router.reloads.rejected === rejected + 1);
+    expect((await noteVersion()).errors).toBeUndefined();
+    expect((await fetch(router.url.replace('/graphql', '/health'))).status).toBe(200);
+  });
+
+  it('ends a subscription the new supergraph no longer validates, with a clear error', async () => {
+    const client = wsClient(router.url, await tokenFor(alice.id));
+    const doomed = subscribe(client, 'subscription { noteCreated { title } }');
+    await waitFor('the subscription', () => router.subscriptions!.subscriberCount === 1);
+    await writeFileAtomically(published, await supergraphWithNotes(withoutField('title')));
+    const ended = await doomed.nth(1);
+    expect(ended.errors[0].message).toMatch(/no longer validates.*title/);
+    await client.dispose();
+  });
+});
