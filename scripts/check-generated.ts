@@ -6,7 +6,8 @@ import config from '../codegen.ts';
 // Regenerates the codegen outputs and fails if any differed from what was
 // committed: generated code is never edited by hand and never stale.
 const root = path.resolve(import.meta.dirname, '..');
-const targets = Object.keys(config.generates).map((file) => path.join(root, file));
+const apiSchema = path.join(root, 'examples/src/__generated__/api-schema.graphql');
+const targets = [apiSchema, ...Object.keys(config.generates).map((file) => path.join(root, file))];
 const read = (file: string) => {
   try {
     return readFileSync(file, 'utf8');
@@ -15,6 +16,7 @@ const read = (file: string) => {
   }
 };
 const before = targets.map(read);
+execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/write-api-schema.ts')], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [path.join(root, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', 'codegen.ts', '--silent'], {
   cwd: root,
   stdio: 'inherit',

@@ -27,7 +27,7 @@ const CHECK_OPTIONS_HELP = `  --schema <file>      The proposed SDL for <subgrap
   --operations <path>  A file or folder of known client operations; repeatable.
                        Folders are searched recursively for *.graphql documents
                        and *.json persisted operation lists ({ "<hash>": "<query>" }).
-                       (default: operations/ and docs/example-query.graphql)`;
+                       (default: operations/, examples/operations/ and docs/example-query.graphql)`;
 
 const HELP: Record<string, string> = {
   compose: `Usage: npm run supergraph -- compose [--config <file>] [--out <file>]
@@ -151,7 +151,7 @@ async function runCheck(subgraph: string, values: CheckValues, published: string
     subgraph,
     schemaFile: values.schema,
     published: publishedFile(values.config, published),
-    operations: values.operations?.map((entry) => path.resolve(entry)) ?? [path.join(root, 'operations'), path.join(root, 'docs/example-query.graphql')],
+    operations: values.operations?.map((entry) => path.resolve(entry)) ?? [path.join(root, 'operations'), path.join(root, 'examples/operations'), path.join(root, 'docs/example-query.graphql')],
   });
 }
 
