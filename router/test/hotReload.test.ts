@@ -5,6 +5,7 @@ import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger, demoUsers } from '@supergraph/common';
 import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';
+import { publishSupergraph } from '../src/schemaWorkflow/publishSupergraph.ts';
 import { writeFileAtomically } from '../src/schemaWorkflow/writeFileAtomically.ts';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../test/kit/subgraphs.ts';
@@ -81,7 +82,8 @@ describe('hot reload of a published supergraph', () => {
       }),
     );
     const publishedAt = Date.now();
-    await writeFileAtomically(published, await supergraphWithNotes((sdl) => sdl));
+    // As `npm run supergraph -- publish` does it.
+    await publishSupergraph({ out: published, supergraphSdl: await supergraphWithNotes((sdl) => sdl), subgraphSdls: {} });
     await waitFor('the new field', async () => !(await noteVersion()).errors, { timeoutMs: 5_000 });
     const switchedAfter = Date.now() - publishedAt;
     stop = true;

@@ -29,21 +29,33 @@ function wsClientFor(authorization: string | undefined): Client {
   return client;
 }
 
-function isSubscription(query: string, operationName?: string | null): boolean {
+type Params = { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
+
+/**
+ * The operation to run and whether it is a subscription. When the editor's
+ * text was replaced wholesale, GraphiQL may still send the old operation
+ * name; a document with one operation then runs that one.
+ */
+function resolveOperation(params: Params): { params: Params; subscription: boolean } {
   try {
-    return getOperationAST(parse(query), operationName ?? undefined)?.operation === 'subscription';
+    const document = parse(params.query);
+    let operation = getOperationAST(document, params.operationName ?? undefined);
+    if (!operation && params.operationName) {
+      operation = getOperationAST(document);
+      if (operation) params = { ...params, operationName: operation.name?.value ?? null };
+    }
+    return { params, subscription: operation?.operation === 'subscription' };
   } catch {
-    return false;
+    return { params, subscription: false };
   }
 }
 
-type Params = { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
-
 /** Queries and mutations over HTTP with the editor's headers; subscriptions over graphql-ws. */
-function fetcher(params: Params, options?: { headers?: Record<string, string> }) {
+function fetcher(requested: Params, options?: { headers?: Record<string, string> }) {
   const headers = options?.headers ?? {};
   const authorization = headers.Authorization ?? headers.authorization;
-  if (isSubscription(params.query, params.operationName)) {
+  const { params, subscription } = resolveOperation(requested);
+  if (subscription) {
     return wsClientFor(authorization).iterate({
       query: params.query,
       operationName: params.operationName ?? undefined,
