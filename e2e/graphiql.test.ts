@@ -18,16 +18,24 @@ let page: Page;
 let token: string;
 const offHost: string[] = [];
 
-/** Replaces the text of the CodeMirror editor inside `selector`. */
+/**
+ * Replaces the text of the CodeMirror editor inside `selector`. GraphiQL
+ * restores its tab state while it mounts, which can overwrite an early edit,
+ * so the text is set again until it has stayed put for one polling interval.
+ */
 async function setEditor(selector: string, text: string) {
   await page.locator(`${selector} .CodeMirror`).first().waitFor();
-  await page.evaluate(
-    ([sel, value]) => {
-      const editor = document.querySelector(`${sel} .CodeMirror`) as unknown as { CodeMirror: { setValue(v: string): void } };
-      editor.CodeMirror.setValue(value!);
-    },
-    [selector, text],
-  );
+  const editorValue = (set?: string) =>
+    page.evaluate(
+      ([sel, value]) => {
+        const editor = (document.querySelector(`${sel} .CodeMirror`) as unknown as { CodeMirror: { getValue(): string; setValue(v: string): void } }).CodeMirror;
+        const before = editor.getValue();
+        if (value !== undefined && before !== value) editor.setValue(value);
+        return before;
+      },
+      [selector, set] as const,
+    );
+  await waitFor(`the editor ${selector} to keep its text`, async () => (await editorValue(text)) === text, { intervalMs: 200 });
 }
 
 /** The whole result pane (CodeMirror only renders the lines in view). */
@@ -64,11 +72,16 @@ describe('GraphiQL served by the router', () => {
   it("runs the README's example query with a token from the headers editor", async () => {
     await page.goto(stack.router.url);
     await page.locator('.graphiql-container').waitFor();
+    // GraphiQL has mounted once it shows its default operations.
+    await waitFor('the default operations', async () => (await page.locator('.graphiql-query-editor').innerText()).includes('MyNotesAndOrders'));
     await setEditor('.graphiql-query-editor', await readFile(path.resolve(import.meta.dirname, '../docs/example-query.graphql'), 'utf8'));
     // The headers tab is open from the start; the variables editor beside it is hidden.
     await setEditor('.graphiql-editor-tool .graphiql-editor:not(.hidden)', JSON.stringify({ Authorization: `Bearer ${token}` }));
     await page.locator('.graphiql-execute-button').click();
-    await waitFor('the result', async () => (await responseText()).includes('alice@example.com'));
+    await waitFor('the result', async () => (await responseText()).includes('alice@example.com')).catch(async (error: Error) => {
+      await page.screenshot({ path: path.join(screenshots, 'query-failed.png') });
+      throw new Error(`${error.message}; the result pane shows: ${await responseText()}`);
+    });
     expect(await responseText()).toContain('priceCents');
     await page.screenshot({ path: path.join(screenshots, 'query.png') });
   });
