@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '@supergraph/common';
-import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
+import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { percentile } from './percentiles.ts';
-import { freePort, runOnce, runService, waitForGraphQL, type Service } from './processes.ts';
+import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
+import { freePort, runService, waitForGraphQL, type Service } from './processes.ts';
 
 // `npm run bench`: the README's cross-subgraph query through our router and
 // through a plain @apollo/gateway, over the same three subgraph processes, in
@@ -62,15 +63,7 @@ const runId = `bench_${randomBytes(3).toString('hex')}`;
 const services: Service[] = [];
 try {
   console.log('Preparing databases and subgraphs...');
-  await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, runId)));
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-that-is-at-least-32-chars' };
-  for (const name of SUBGRAPHS) {
-    const upper = name.toUpperCase();
-    env[`${upper}_DATABASE_URL`] = databaseUrl(templateName(name, runId));
-    env[`${upper}_PORT`] = String(await freePort());
-    env[`${upper}_ROUTING_URL`] = `http://127.0.0.1:${env[`${upper}_PORT`]}/graphql`;
-  }
-  await Promise.all(SUBGRAPHS.map((name) => runOnce(`subgraphs/${name}/src/seed/main.ts`, env)));
+  const env = await prepareSubgraphs(runId);
   for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
 
   const routerPort = await freePort();
@@ -109,5 +102,5 @@ try {
   );
 } finally {
   await Promise.all(services.map((service) => service.stop()));
-  await Promise.all(SUBGRAPHS.map((name) => dropDatabase(templateName(name, runId))));
+  await dropSubgraphDatabases(runId);
 }

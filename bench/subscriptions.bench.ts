@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DEMO_PASSWORD } from '@supergraph/common';
-import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
+import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
 import { percentile } from './percentiles.ts';
-import { freePort, runOnce, runService, waitForGraphQL, type Service } from './processes.ts';
+import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
+import { freePort, runService, waitForGraphQL, type Service } from './processes.ts';
 
 // `npm run bench:subscriptions`: N graphql-ws subscribers of one selection,
 // notes created at a fixed rate through the whole real pipeline (outbox,
@@ -60,22 +61,7 @@ async function pipelineRun(): Promise<Figures> {
   const namespace = `sg_bench_${randomBytes(3).toString('hex')}`;
   const services: Service[] = [];
   try {
-    await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, namespace)));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-that-is-at-least-32-chars',
-      AMQP_URL,
-      AMQP_EXCHANGE: `${namespace}.events`,
-    };
-    for (const name of SUBGRAPHS) {
-      const upper = name.toUpperCase();
-      env[`${upper}_DATABASE_URL`] = databaseUrl(templateName(name, namespace));
-      env[`${upper}_PORT`] = String(await freePort());
-      env[`${upper}_ROUTING_URL`] = `http://127.0.0.1:${env[`${upper}_PORT`]}/graphql`;
-    }
-    await Promise.all(SUBGRAPHS.map((name) => runOnce(`subgraphs/${name}/src/seed/main.ts`, env)));
+    const env = await prepareSubgraphs(namespace, { AMQP_URL, AMQP_EXCHANGE: `${namespace}.events` });
     services.push(
       runService('bridge/src/main.ts', {
         ...env,
@@ -130,7 +116,7 @@ async function pipelineRun(): Promise<Figures> {
     return result;
   } finally {
     await Promise.all(services.map((service) => service.stop()));
-    await Promise.all(SUBGRAPHS.map((name) => dropDatabase(templateName(name, namespace))));
+    await dropSubgraphDatabases(namespace);
     await deleteBridgeTopology(namespace, AMQP_URL);
   }
 }
