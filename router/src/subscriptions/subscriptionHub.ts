@@ -41,7 +41,8 @@ interface Group {
  */
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
-  private readonly listeners = new Map<EventType, Promise<() => void>>();
+  /** Per event type: the one event-source subscription, and the groups it feeds. */
+  private readonly byType = new Map<EventType, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
   /** Resolutions performed so far (one per event per matching group). */
   resolutions = 0;
 
@@ -78,8 +79,8 @@ export class SubscriptionHub {
   }
 
   async close(): Promise<void> {
-    for (const listener of this.listeners.values()) (await listener)();
-    this.listeners.clear();
+    for (const { unsubscribe } of this.byType.values()) (await unsubscribe)();
+    this.byType.clear();
     this.groups.clear();
   }
 
@@ -88,7 +89,7 @@ export class SubscriptionHub {
     if (!group) {
       group = { spec, sinks: new Set(), tail: Promise.resolve() };
       this.groups.set(spec.key, group);
-      for (const type of spec.field.events) this.listen(type);
+      for (const type of spec.field.events) this.listen(type).add(group);
     }
     return group;
   }
@@ -96,26 +97,30 @@ export class SubscriptionHub {
   private leave(group: Group): void {
     this.groups.delete(group.spec.key);
     for (const type of group.spec.field.events) {
-      if (![...this.groups.values()].some((other) => other.spec.field.events.includes(type))) {
-        void this.listeners.get(type)?.then((unsubscribe) => unsubscribe());
-        this.listeners.delete(type);
+      const entry = this.byType.get(type);
+      entry?.groups.delete(group);
+      if (entry && entry.groups.size === 0) {
+        void entry.unsubscribe.then((unsubscribe) => unsubscribe());
+        this.byType.delete(type);
       }
     }
   }
 
   /** One event-source subscription per event type per router, shared by every group. */
-  private listen(type: EventType): void {
-    if (this.listeners.has(type)) return;
-    this.listeners.set(
-      type,
-      this.source.subscribe(type, (event) => this.dispatch(event)),
-    );
+  private listen(type: EventType): Set<Group> {
+    let entry = this.byType.get(type);
+    if (!entry) {
+      entry = { unsubscribe: this.source.subscribe(type, (event) => this.dispatch(event)), groups: new Set() };
+      this.byType.set(type, entry);
+    }
+    return entry.groups;
   }
 
+  /** Only the groups fed by this event's type are looked at. */
   private dispatch(event: EventEnvelope): void {
-    for (const group of this.groups.values()) {
+    for (const group of this.byType.get(event.type)?.groups ?? []) {
       const { spec } = group;
-      if (!spec.field.events.includes(event.type) || !spec.field.matches(event, spec.args, spec.viewer)) continue;
+      if (!spec.field.matches(event, spec.args, spec.viewer)) continue;
       group.tail = group.tail.then(() => this.deliver(group, event));
     }
   }
@@ -159,6 +164,6 @@ export class SubscriptionHub {
 
   /** Resolves once every subscription of this router is listening (tests wait on it instead of sleeping). */
   async ready(): Promise<void> {
-    await Promise.all(this.listeners.values());
+    await Promise.all([...this.byType.values()].map(({ unsubscribe }) => unsubscribe));
   }
 }
