@@ -146,6 +146,15 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private async relayBatch(): Promise<BatchOutcome> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // The connection sits idle inside the transaction while the broker
+    // confirms; if the server drops it then (restart, failover), pg emits
+    // 'error' on the client, which must not crash the process. The next
+    // query fails, the batch rolls back and is retried.
+    const onLost = (error: Error) => {
+      broken = error;
+      this.logger.debug({ err: error }, `${this.options.name}: outbox connection lost mid-batch`);
+    };
+    client.on('error', onLost);
     try {
       await client.query('BEGIN');
       const { rows: lock } = await client.query<{ acquired: boolean }>(
@@ -178,6 +187,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
       await client.query('ROLLBACK').catch((rollbackError: Error) => void (broken = rollbackError));
       throw error;
     } finally {
+      client.off('error', onLost);
       client.release(broken);
     }
   }
