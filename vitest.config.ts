@@ -10,7 +10,7 @@ export default defineConfig({
     globalSetup: ['test/kit/globalSetup.ts'],
     env: {
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       JWT_SECRET: 'test-secret-that-is-at-least-32-characters-long',
     },
     testTimeout: 30_000,

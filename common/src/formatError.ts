@@ -1,17 +1,30 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { isConnectionLoss } from './connectionLoss.ts';
 import type { Logger } from './logger.ts';
 
 /**
  * Unexpected failures are logged in full and reach the client only as
  * "Internal server error": stack traces and SQL never leave the service.
+ * A lost database connection is not unexpected (failovers happen) and the
+ * client can do something about it, so it is SERVICE_UNAVAILABLE: retry.
  * Errors that carry a code from the catalogue (or Apollo's own) pass through.
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    const cause = unwrapResolverError(error);
+    if (isConnectionLoss(cause)) {
+      logger.warn({ err: cause, path: formatted.path }, 'database connection lost during a request');
+      return {
+        message: 'The service could not reach its database; retry the request.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
+    }
+    logger.error({ err: cause, path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',
       path: formatted.path,

@@ -7,6 +7,7 @@ import type { EventEnvelope } from '../src/events/eventEnvelope.ts';
 import type { EventPublisher } from '../src/events/eventPublisher.ts';
 import { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../src/events/outboxRelay.ts';
 import { createRabbitPublisher } from '../src/events/rabbitPublisher.ts';
+import { createPgPool } from '../src/pgPool.ts';
 import { startEventRecorder, type EventRecorder } from '../../test/kit/eventRecorder.ts';
 import { appendEvents, noteChange } from '../../test/kit/outboxEvents.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/kit/postgres.ts';
@@ -25,7 +26,7 @@ let cleanups: (() => Promise<unknown>)[];
 beforeEach(async () => {
   cleanups = [];
   database = await createTestDatabase(inject('templates').notes);
-  pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  pool = createPgPool({ connectionString: database.url, max: 10, name: 'outbox-relay-test', logger });
   cleanups.push(() => database.drop(), () => pool.end());
 });
 afterEach(async () => {

@@ -9,7 +9,7 @@ export async function graphql<T = Record<string, any>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
@@ -19,6 +19,7 @@ export async function graphql<T = Record<string, any>>(
       ...options.headers,
     },
     body: JSON.stringify({ query, variables }),
+    signal: options.signal,
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: response.status, ...body };

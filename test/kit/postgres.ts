@@ -20,6 +20,8 @@ export function databaseUrl(database: string): string {
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
+  // A lost admin connection fails the awaited query; it must not also crash the test process.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (error) {

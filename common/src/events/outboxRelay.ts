@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { createPgPool } from '../pgPool.ts';
 import type { EventEnvelope } from './eventEnvelope.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
@@ -20,7 +21,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Pause after the first failed batch, doubling with each further failure, in ms. @default 100 */
   retryDelayMs?: number;
-  /** The longest pause between retries, in ms. @default 5000 */
+  /**
+   * The longest pause between retries, in ms. Short, so the relay is back
+   * within a second of its database or broker. @default 1000
+   */
   maxRetryDelayMs?: number;
 }
 
@@ -72,9 +76,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     super();
     this.options = validateOptions(options);
     this.logger = options.logger.child({ component: 'outbox-relay' });
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
-    // An idle connection the server drops is replaced on next use; the next batch reports real trouble.
-    this.pool.on('error', (err) => this.logger.debug({ err }, 'idle outbox connection lost'));
+    this.pool = createPgPool({ connectionString: options.databaseUrl, max: 2, name: `outbox-relay ${options.name}`, logger: this.logger });
   }
 
   /** Starts relaying; called once, by `startOutboxRelay`. */
@@ -275,7 +277,7 @@ function validateOptions(options: OutboxRelayOptions): Required<OutboxRelayOptio
     pollIntervalMs: positiveInteger(options.pollIntervalMs, 1000, 'pollIntervalMs'),
     batchSize: positiveInteger(options.batchSize, 100, 'batchSize'),
     retryDelayMs: positiveInteger(options.retryDelayMs, 100, 'retryDelayMs'),
-    maxRetryDelayMs: positiveInteger(options.maxRetryDelayMs, 5000, 'maxRetryDelayMs'),
+    maxRetryDelayMs: positiveInteger(options.maxRetryDelayMs, 1000, 'maxRetryDelayMs'),
   };
 }
 

@@ -1,13 +1,13 @@
-import { createPgAdapter } from '@supergraph/common';
+import { createPgAdapter, type Logger } from '@supergraph/common';
 import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 
 /**
  * Query events are always on: they feed debug logging and let tests count
  * SQL statements per request.
  */
-export function createNotesDb(url: string, poolSize: number) {
+export function createNotesDb(url: string, poolSize: number, logger: Logger) {
   return new PrismaClient({
-    adapter: createPgAdapter(url, poolSize),
+    adapter: createPgAdapter(url, poolSize, logger, 'notes'),
     log: [{ emit: 'event', level: 'query' }],
   });
 }

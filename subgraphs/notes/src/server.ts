@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
+import { createLogger, serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { NotesConfig } from './config.ts';
 import type { NotesContext } from './context.ts';
 import { createNotesDb, type NotesDb } from './db.ts';
@@ -14,7 +14,7 @@ export function startNotesSubgraph(config: NotesConfig, events?: SubgraphEvents)
     config,
     port: config.NOTES_PORT,
     host: config.NOTES_HOST,
-    db: createNotesDb(config.NOTES_DATABASE_URL, config.NOTES_DB_POOL_SIZE),
+    db: createNotesDb(config.NOTES_DATABASE_URL, config.NOTES_DB_POOL_SIZE, createLogger('notes', config.LOG_LEVEL)),
     databaseUrl: config.NOTES_DATABASE_URL,
     events,
     schema: notesSchema(),

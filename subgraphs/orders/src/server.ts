@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
+import { createLogger, serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { OrdersConfig } from './config.ts';
 import type { OrdersContext } from './context.ts';
 import { createOrdersDb, type OrdersDb } from './db.ts';
@@ -14,7 +14,7 @@ export function startOrdersSubgraph(config: OrdersConfig, events?: SubgraphEvent
     config,
     port: config.ORDERS_PORT,
     host: config.ORDERS_HOST,
-    db: createOrdersDb(config.ORDERS_DATABASE_URL, config.ORDERS_DB_POOL_SIZE),
+    db: createOrdersDb(config.ORDERS_DATABASE_URL, config.ORDERS_DB_POOL_SIZE, createLogger('orders', config.LOG_LEVEL)),
     databaseUrl: config.ORDERS_DATABASE_URL,
     events,
     schema: ordersSchema(),

@@ -1,4 +1,4 @@
-import { serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
+import { createLogger, serveSubgraph, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
 import { createUsersDb, type UsersDb } from './db.ts';
@@ -14,7 +14,7 @@ export function startUsersSubgraph(config: UsersConfig, events?: SubgraphEvents)
     config,
     port: config.USERS_PORT,
     host: config.USERS_HOST,
-    db: createUsersDb(config.USERS_DATABASE_URL, config.USERS_DB_POOL_SIZE),
+    db: createUsersDb(config.USERS_DATABASE_URL, config.USERS_DB_POOL_SIZE, createLogger('users', config.LOG_LEVEL)),
     databaseUrl: config.USERS_DATABASE_URL,
     events,
     schema: usersSchema(),
