@@ -5,6 +5,7 @@ export * from './connectionLoss.ts';
 export * from './database.ts';
 export * from './pgPool.ts';
 export * from './errorCodes.ts';
+export * from './formatError.ts';
 export * from './logger.ts';
 export * from './pagination.ts';
 export * from './requestId.ts';

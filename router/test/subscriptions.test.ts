@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PubSub } from 'graphql-subscriptions';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,86 @@ function rawSocket(url: string) {
   const opened = new Promise((resolve) => socket.once('open', resolve));
   return { socket, messages, closed, opened, send: (message: unknown) => socket.send(JSON.stringify(message)) };
 }
+
+/** The subscription the README shows, so the README and this test cannot drift apart. */
+const readmeSubscription = /```graphql\n(subscription NewNotes[\s\S]*?)```/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))![1]!;
+
+describe('results with errors over graphql-ws', () => {
+  it("keeps the README's NewNotes subscription open: bob's private orders come as errors in the payload, alice's next note arrives", async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const newNotes = subscribe(client, readmeSubscription);
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    const bobsNote = await createNote(bobToken, "Bob's public note");
+    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+    const fromBob = await newNotes.nth(1);
+    expect(fromBob.data.noteCreated).toMatchObject({ title: "Bob's public note", author: { email: bob.email, orders: null } });
+    expect(fromBob.errors).toEqual([expect.objectContaining({ path: ['noteCreated', 'author', 'orders'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+
+    const alicesNote = await createNote(aliceToken, "Alice's own note");
+    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+    const fromAlice = await newNotes.nth(2);
+    expect(fromAlice.errors).toBeUndefined();
+    expect(fromAlice.data.noteCreated.author.orders.totalCount).toBeGreaterThan(0);
+    expect(newNotes.error()).toBeUndefined();
+    await client.dispose();
+  });
+
+  it('answers a query and a failing mutation with their errors and keeps the socket and its subscriptions open', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    let closed: unknown;
+    client.on('closed', (event) => (closed = event));
+    const live = subscribe(client, 'subscription { noteCreated { title } }');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
+    const query = subscribe(client, 'query($id: ID!) { me { email } order(id: $id) { id } }', { id: bobsOrder!.id });
+    const answer = await query.nth(1);
+    expect(answer.data.me.email).toBe(alice.email);
+    expect(answer.errors).toEqual([expect.objectContaining({ path: ['order'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+
+    const logIn = subscribe(client, 'mutation { logIn(input: { email: "alice@example.com", password: "not the password" }) { token } }');
+    const refused = await logIn.nth(1);
+    expect(refused.data).toBeNull();
+    expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+    const noteId = await createNote(aliceToken, 'Still listening');
+    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    expect((await live.nth(1)).data.noteCreated.title).toBe('Still listening');
+    expect(closed).toBeUndefined();
+    await client.dispose();
+  });
+
+  it('gives socket validation errors a code and no field suggestions outside development', async () => {
+    const client = wsClient(stack.router.url);
+    const typo = subscribe(client, 'subscription { noteCreatd { id } }');
+    await waitFor('the rejection', () => typo.error() !== undefined, { timeoutMs: 5_000 });
+    const [error] = typo.error() as { message: string; extensions: { code: string } }[];
+    expect(error!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(error!.message).toMatch(/noteCreatd/);
+    expect(error!.message).not.toMatch(/did you mean/i);
+    await client.dispose();
+  });
+
+  it('skips an event whose entity the subscriber may not see, and delivers the next one', async () => {
+    const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
+    const [alicesOrder] = await stack.orders.db.order.findMany({ where: { userId: alice.id }, take: 1 });
+    const client = wsClient(stack.router.url, aliceToken);
+    const updates = subscribe(client, 'subscription { orderUpdated { id } }');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    // An event that claims to be alice's but names bob's order: the orders subgraph refuses the lookup.
+    publish({ type: 'order.placed', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: alice.id } }, alice.id);
+    publish({ type: 'order.placed', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
+    expect(await updates.nth(1)).toMatchObject({ data: { orderUpdated: { id: alicesOrder!.id } } });
+    expect(updates.results).toHaveLength(1);
+    expect(updates.error()).toBeUndefined();
+    await client.dispose();
+  });
+});
 
 describe('protocol violations close only the offending socket', () => {
   it('closes with 4408 when no connection_init arrives in time', async () => {

@@ -4,6 +4,11 @@ import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/commo
 import type { EventSource } from './eventSource.ts';
 import type { SubscriptionField } from './subscriptionFields.ts';
 
+/** What a result says of the event it answers, under `extensions.event`. */
+export function eventSummary({ id, type, aggregateVersion, occurredAt }: EventEnvelope) {
+  return { id, type, aggregateVersion, occurredAt };
+}
+
 /** Results a subscriber may fall behind by before it is ended. */
 const SUBSCRIBER_BUFFER = 256;
 
@@ -14,8 +19,11 @@ export interface SubscriptionSpec {
   field: SubscriptionField;
   args: Record<string, unknown>;
   viewer: Viewer;
-  /** Produces the result for one event; called once per event per group, whatever the group's size. */
-  resolve: (event: EventEnvelope) => Promise<ExecutionResult>;
+  /**
+   * Produces the result for one event, or null when the group may not see
+   * it; called once per event per group, whatever the group's size.
+   */
+  resolve: (event: EventEnvelope) => Promise<ExecutionResult | null>;
   /** Errors of the subscription's document against a new schema; empty when it still holds. */
   revalidate: (schema: GraphQLSchema) => readonly GraphQLError[];
 }
@@ -128,12 +136,18 @@ export class SubscriptionHub {
   private async deliver(group: Group, event: EventEnvelope): Promise<void> {
     if (group.sinks.size === 0) return;
     this.resolutions++;
+    let result: ExecutionResult | null;
     try {
-      const result = await group.spec.resolve(event);
-      for (const sink of group.sinks) sink.push(result);
+      result = await group.spec.resolve(event);
     } catch (error) {
+      // The subscribers hear of the event they missed, and the stream goes on.
       this.logger.error({ err: error, eventId: event.id }, 'could not resolve a subscription event');
+      result = {
+        errors: [new GraphQLError('This event could not be resolved.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })],
+        extensions: { event: eventSummary(event) },
+      };
     }
+    if (result) for (const sink of group.sinks) sink.push(result);
   }
 
   /**
