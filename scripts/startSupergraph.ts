@@ -9,7 +9,11 @@ import { createInProcessEvents } from './inProcessEvents.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Connections each subgraph opens to its embedded Postgres (which runs one statement at a time anyway). */
+/**
+ * Connections each subgraph's pool opens to its embedded Postgres. That
+ * serves one connection at a time (a whole exchange or transaction each,
+ * see servePGlite.ts), so more would only wait there.
+ */
 const EMBEDDED_POOL_SIZE = 4;
 
 export interface Supergraph {
@@ -40,7 +44,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
       names.map(async (name) => {
         const variable = `${name.toUpperCase()}_DATABASE_URL`;
         if (env[variable]) return { name, variable, url: env[variable]!, embedded: false };
-        const database = await startEmbeddedPostgres(path.join(dataDir, name), EMBEDDED_POOL_SIZE + 2);
+        const database = await startEmbeddedPostgres(path.join(dataDir, name));
         embedded.push(database);
         return { name, variable, url: database.url, embedded: true };
       }),
