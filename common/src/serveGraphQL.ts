@@ -5,11 +5,13 @@ import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type B
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createArmor } from './armor.ts';
+import { createArmor, documentLimits } from './armor.ts';
 import { createFormatError } from './formatError.ts';
 import type { Logger } from './logger.ts';
+import { nestingGuard } from './nestingGuard.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
 import type { SharedConfig } from './sharedConfig.ts';
+import { textInputGuard } from './textInputGuard.ts';
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   /** Service name, used in logs and `/health`. */
@@ -30,6 +32,12 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   healthDetails?: () => Record<string, unknown>;
   /** Extra routes mounted before `/graphql` (the router adds its own). */
   routes?: (app: express.Express) => void;
+  /**
+   * On stop, work that must finish before HTTP connections are closed: the
+   * router's WebSockets, whose TCP connections Apollo's HTTP drain would
+   * otherwise end at once, results in flight and all.
+   */
+  drainFirst?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -42,8 +50,9 @@ export interface RunningServer {
 
 /**
  * The HTTP shell shared by the router and every subgraph: Apollo Server with
- * the armor limits, masked internal errors, request ids, `/health`, and a
- * drain on stop so in-flight requests finish.
+ * the armor limits, documents bounded in size and nesting before they are
+ * parsed, text the databases cannot store refused, masked internal errors,
+ * request ids, `/health`, and a drain on stop so in-flight requests finish.
  */
 export async function serveGraphQL<TContext extends BaseContext>(
   options: ServeGraphQLOptions<TContext>,
@@ -54,6 +63,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
     // Each service's main (and npm start) owns shutdown order; Apollo's own
     // signal handlers would race it and re-raise the signal mid-shutdown.
@@ -63,7 +73,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
     formatError: createFormatError(options.logger),
     plugins: [
       ...armor.plugins,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      textInputGuard<TContext>(),
+      drainInOrder(options.drainFirst, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.config.SHUTDOWN_GRACE_MS })),
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which we do not use; they only cost time.
       ...('schema' in options.apollo ? [ApolloServerPluginInlineTraceDisabled()] : []),
@@ -86,6 +97,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    nestingGuard(documentLimits(options.config)),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
@@ -117,5 +129,20 @@ export async function serveGraphQL<TContext extends BaseContext>(
     httpServer,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
     stop: () => apollo.stop(),
+  };
+}
+
+/** Apollo runs drain hooks side by side; this one runs `first` to its end, then the HTTP drain. */
+function drainInOrder<TContext extends BaseContext>(first: (() => Promise<void>) | undefined, httpDrain: ApolloServerPlugin<TContext>): ApolloServerPlugin<TContext> {
+  return {
+    async serverWillStart(context) {
+      const http = await httpDrain.serverWillStart?.(context);
+      return {
+        async drainServer() {
+          await first?.();
+          await http?.drainServer?.();
+        },
+      };
+    },
   };
 }

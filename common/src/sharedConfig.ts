@@ -28,6 +28,12 @@ export const sharedConfigSchema = z.object({
   ARMOR_MAX_TOKENS: positiveInt(2000),
   /** Maximum number of directives in an operation. @default 50 */
   ARMOR_MAX_DIRECTIVES: positiveInt(50),
+  /**
+   * On stop, how long requests (and, at the router, WebSocket operations and
+   * subscription events) already in flight may take to finish before their
+   * connections are closed, in ms. @default 10000
+   */
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
 export type SharedConfig = z.infer<typeof sharedConfigSchema>;

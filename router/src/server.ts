@@ -60,6 +60,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     }
   });
 
+  // On stop, sockets and subscriptions drain before HTTP: operations in
+  // flight on either finish before the gateway and its connections close.
+  let drainSockets = async () => {};
   const server = await serveGraphQL<RouterContext>({
     name: 'router',
     port: config.ROUTER_PORT,
@@ -68,6 +71,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     logger,
     apollo: { gateway },
     plugins: [rejectSubscriptionsOverHttp()],
+    drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
     context: async ({ headers, requestId, logger }) => ({
@@ -90,17 +94,21 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     hub,
   });
 
+  let stopped: Promise<void> | undefined;
+  drainSockets = async () => {
+    await Promise.all([subscriptionServer.close(), hub?.close(config.SHUTDOWN_GRACE_MS)]);
+    await eventSource?.close();
+  };
+
   return {
     ...server,
     subscriptions: hub,
     reloads,
-    stop: async () => {
-      await subscriptionServer.close();
-      await hub?.close();
-      await eventSource?.close();
-      await server.stop();
-      await transport.close();
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await server.stop();
+        await transport.close();
+      })()),
   };
 }
 

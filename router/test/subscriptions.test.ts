@@ -196,6 +196,39 @@ describe('results with errors over graphql-ws', () => {
     await client.dispose();
   });
 
+  it('refuses bad input over the socket as over HTTP and keeps the socket open', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    let closed: unknown;
+    client.on('closed', (event) => (closed = event));
+    // Keeps the (lazy) client's socket open between the refusals.
+    const keeper = subscribe(client, 'subscription { noteCreated { id } }');
+    const errorsOf = async (query: string, variables: Record<string, unknown> = {}) => {
+      const sub = subscribe(client, query, variables);
+      await waitFor('the refusal', () => sub.error() !== undefined, { timeoutMs: 5_000 });
+      return sub.error() as { message: string; extensions: Record<string, unknown> }[];
+    };
+
+    const deep = await errorsOf(`subscription { noteCreated(authorId: ${'['.repeat(5_000)}"x"${']'.repeat(5_000)}) { id } }`);
+    expect(deep[0]!.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const nul = await errorsOf('subscription($a: ID) { noteCreated(authorId: $a) { id } }', { a: 'x\u0000y' });
+    expect(nul[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'authorId' });
+    expect((await errorsOf('{ me { id } } query Two { me { id } }'))[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(keeper.error()).toBeUndefined();
+    expect(closed).toBeUndefined();
+
+    // Variables nested deeper than JSON.stringify can go (a client library cannot even send them).
+    const raw = rawSocket(stack.router.url);
+    await raw.opened;
+    raw.send({ type: 'connection_init', payload: {} });
+    await waitFor('the ack', () => raw.messages.some((message) => message.type === 'connection_ack'), { timeoutMs: 5_000 });
+    const deepVariables = `${'['.repeat(5_000)}"x"${']'.repeat(5_000)}`;
+    raw.socket.send(`{"id":"1","type":"subscribe","payload":{"query":"subscription { noteCreated { id } }","variables":{"unused":${deepVariables}}}}`);
+    await waitFor('the second subscription', () => stack.router.subscriptions!.subscriberCount === 2, { timeoutMs: 5_000 });
+    expect(raw.socket.readyState).toBe(WebSocket.OPEN);
+    raw.socket.close();
+    await client.dispose();
+  });
+
   it('skips an event whose entity the subscriber may not see, and delivers the next one', async () => {
     const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
     const [alicesOrder] = await stack.orders.db.order.findMany({ where: { userId: alice.id }, take: 1 });

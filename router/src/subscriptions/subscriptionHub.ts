@@ -1,6 +1,7 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
+import { InFlight } from '../inFlight.ts';
 import type { EventSource } from './eventSource.ts';
 import type { SubscriptionField } from './subscriptionFields.ts';
 
@@ -51,6 +52,7 @@ export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   /** Per event type: the one event-source subscription, and the groups it feeds. */
   private readonly byType = new Map<EventType, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
+  private readonly inFlight = new InFlight();
   /** Resolutions performed so far (one per event per matching group). */
   resolutions = 0;
 
@@ -86,9 +88,11 @@ export class SubscriptionHub {
     return count;
   }
 
-  async close(): Promise<void> {
+  /** Stops listening for events, then lets the events being resolved reach their subscribers (at most `graceMs`). */
+  async close(graceMs: number): Promise<void> {
     for (const { unsubscribe } of this.byType.values()) (await unsubscribe)();
     this.byType.clear();
+    await this.inFlight.settled(graceMs);
     this.groups.clear();
   }
 
@@ -129,7 +133,7 @@ export class SubscriptionHub {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
       const { spec } = group;
       if (!spec.field.matches(event, spec.args, spec.viewer)) continue;
-      group.tail = group.tail.then(() => this.deliver(group, event));
+      group.tail = this.inFlight.track(group.tail.then(() => this.deliver(group, event)));
     }
   }
 

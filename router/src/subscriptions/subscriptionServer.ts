@@ -19,10 +19,11 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { appError, createArmor, unauthenticated, viewerFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, unauthenticated, viewerFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
+import { InFlight } from '../inFlight.ts';
 import { createSocketErrorFormatter, withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { subscriptionFields } from './subscriptionFields.ts';
@@ -78,7 +79,8 @@ function isHiddenFromViewer(result: ExecutionResult, responseKey: string): boole
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { config, logger, apollo, hub } = options;
-  const rules = [...specifiedRules, ...createArmor(config).validationRules];
+  const armor = createArmor(config);
+  const rules = [...specifiedRules, ...armor.validationRules];
   const format = createSocketErrorFormatter(config, logger);
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
 
@@ -115,7 +117,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     const viewerKey = context.viewer ? `${context.viewer.userId}:${context.viewer.role}` : 'anonymous';
     const responseKey = rootField.alias?.value ?? rootField.name.value;
     return {
-      key: JSON.stringify([print(document), operationName ?? null, rawVariables, viewerKey]),
+      // Coerced variables: only declared ones, as deep as their types (raw ones may nest too deep to stringify).
+      key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, viewerKey]),
       field,
       args,
       viewer: context.viewer,
@@ -133,12 +136,18 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     };
   };
 
-  const server = useServer<Record<string, unknown>, ConnectionExtra>(
+  const inFlight = new InFlight();
+  const operations = new WeakMap<object, SocketOperations>();
+  const operationsOf = (ctx: object) => operations.get(ctx) ?? operations.set(ctx, new SocketOperations()).get(ctx)!;
+  let closing = false;
+  useServer<Record<string, unknown>, ConnectionExtra>(
     {
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // A result with errors is an answer, not a failure: it goes out as `next`, and the socket and its other subscriptions carry on.
       onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
       onError: (_ctx, _id, _payload, errors) => format.errors(errors),
+      onComplete: (ctx, id) => operationsOf(ctx).finish(id),
+      onClose: (ctx) => operationsOf(ctx).finishAll(),
       isProd: config.NODE_ENV === 'production',
       onConnect: async (ctx) => {
         const authorization = authorizationFrom(ctx.connectionParams);
@@ -151,11 +160,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        if (closing) return [appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')];
         const schema = options.schema();
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: config.ARMOR_MAX_TOKENS });
+          // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
+          const tooDeep = findExcessiveNesting(payload.query, documentLimits(config));
+          if (tooDeep) return [tooDeep];
+          document = parse(payload.query, armor.parseOptions);
         } catch (error) {
           return withCode([error instanceof GraphQLError ? error : new GraphQLError(String(error))], 'GRAPHQL_PARSE_FAILED');
         }
@@ -163,6 +176,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return withCode([new GraphQLError('Name the operation to run: the document has several.')], 'GRAPHQL_VALIDATION_FAILED');
+        const malformed = findMalformedText(schema, document, payload.operationName, payload.variables);
+        if (malformed) return [malformed];
         const requestId = randomUUID();
         const contextValue: SubscriptionContext = {
           viewer: ctx.extra.viewer ?? null,
@@ -170,6 +185,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           requestId,
           logger: logger.child({ requestId }),
         };
+        // A query or mutation is in flight until its result has been sent (onComplete) or its socket is gone.
+        if (operation.operation !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
         if (operation.operation === 'subscription') {
           const spec = await prepareSubscription(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, contextValue);
           if (Array.isArray(spec)) return spec;
@@ -187,9 +204,44 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   return {
     wsServer,
+    /**
+     * Stops accepting sockets and operations, lets the operations in flight
+     * finish (at most SHUTDOWN_GRACE_MS), then closes every socket with 1001
+     * Going Away, which ends its subscriptions: clients reconnect elsewhere.
+     */
     close: async () => {
-      await server.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      closing = true;
+      wsServer.close();
+      await inFlight.settled(config.SHUTDOWN_GRACE_MS);
+      await closeSockets([...wsServer.clients], config.SHUTDOWN_GRACE_MS);
     },
   };
+}
+
+/** Closes sockets with 1001 Going Away; any still open after `timeoutMs` (no close handshake) are cut. */
+async function closeSockets(sockets: WebSocket[], timeoutMs: number): Promise<void> {
+  const closing = new InFlight();
+  for (const socket of sockets) {
+    closing.track(new Promise((resolve) => socket.once('close', resolve)));
+    socket.close(1001, 'Going away');
+  }
+  if (!(await closing.settled(timeoutMs))) for (const socket of sockets) socket.terminate();
+}
+
+/** The queries and mutations of one socket between their subscribe message and their result going out. */
+class SocketOperations {
+  private readonly done = new Map<string, () => void>();
+
+  start(id: string): Promise<void> {
+    return new Promise((resolve) => this.done.set(id, resolve));
+  }
+
+  finish(id: string): void {
+    this.done.get(id)?.();
+    this.done.delete(id);
+  }
+
+  finishAll(): void {
+    for (const id of [...this.done.keys()]) this.finish(id);
+  }
 }
