@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isConnectionLoss } from './connectionLoss.ts';
+import type { ErrorCode } from './errorCodes.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -15,21 +16,12 @@ export function createFormatError(logger: Logger) {
     const code = formatted.extensions?.code;
     if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return formatted;
     const cause = unwrapResolverError(error);
-    if (isConnectionLoss(cause)) {
-      logger.warn({ err: cause, path: formatted.path }, 'database connection lost during a request');
-      return {
-        message: 'The service could not reach its database; retry the request.',
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
-      };
-    }
-    logger.error({ err: cause, path: formatted.path }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    const lost = isConnectionLoss(cause);
+    if (lost) logger.warn({ err: cause, path: formatted.path }, 'database connection lost during a request');
+    else logger.error({ err: cause, path: formatted.path }, 'unexpected error');
+    const [masked, message]: [ErrorCode, string] = lost
+      ? ['SERVICE_UNAVAILABLE', 'The service could not reach its database; retry the request.']
+      : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
+    return { message, path: formatted.path, locations: formatted.locations, extensions: { code: masked } };
   };
 }

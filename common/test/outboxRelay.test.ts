@@ -157,7 +157,7 @@ describe('startOutboxRelay', () => {
     const relistened = listeningAndIdle(relay);
     const { rows } = await pool.query(
       'SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = current_database() AND "application_name" = $1',
-      [`outbox-relay ${RELAY_NAME}`],
+      [`outbox-listen ${RELAY_NAME}`],
     );
     expect(rows).toHaveLength(1);
     await relistened;

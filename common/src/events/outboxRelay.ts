@@ -11,7 +11,7 @@ export interface OutboxRelayOptions {
   databaseUrl: string;
   publisher: EventPublisher;
   logger: Logger;
-  /** The subgraph whose outbox this is, for logs and the LISTEN connection's application_name. */
+  /** The subgraph whose outbox this is, for logs and the connections' application_name (`outbox-relay <name>`, `outbox-listen <name>`). */
   name: string;
   /** LISTEN for the NOTIFY committing mutations send, and relay at once. @default true */
   listen?: boolean;
@@ -200,7 +200,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     while (!this.stopping) {
       const client = new pg.Client({
         connectionString: this.options.databaseUrl,
-        application_name: `outbox-relay ${this.options.name}`,
+        application_name: `outbox-listen ${this.options.name}`,
         // A connection that dies without a FIN (a partition) is noticed, not waited on forever.
         keepAlive: true,
       });
