@@ -13,6 +13,8 @@ export async function prepareSubgraphs(runId: string, extra: NodeJS.ProcessEnv =
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-that-is-at-least-32-chars',
+    // The load logs in as demo users: a demo on purpose, on throwaway databases.
+    ALLOW_DEMO_ACCOUNTS: 'true',
     ...extra,
   };
   for (const name of SUBGRAPHS) {

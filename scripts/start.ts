@@ -1,11 +1,12 @@
 import { DEMO_PASSWORD, demoUsers } from '@supergraph/common';
-import { startSupergraph } from './startSupergraph.ts';
+import { seedDemoData, startSupergraph } from './startSupergraph.ts';
 
 // `npm start`: the whole supergraph on this machine, nothing to install.
 try {
   const supergraph = await startSupergraph();
   console.log(`\nSupergraph ready: ${supergraph.url.replace("//127.0.0.1:", "//localhost:")} (open it in a browser for GraphiQL)`);
-  console.log(`Demo account: ${demoUsers[0].email} / ${DEMO_PASSWORD} (see README for an example query). Ctrl-C stops.\n`);
+  if (seedDemoData(process.env)) console.log(`Demo account: ${demoUsers[0].email} / ${DEMO_PASSWORD} (see README for an example query).`);
+  console.log('Ctrl-C stops.\n');
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, async () => {

@@ -16,6 +16,15 @@ const root = path.resolve(import.meta.dirname, '..');
  */
 const EMBEDDED_POOL_SIZE = 4;
 
+/**
+ * Demo accounts have a public password, so they are created only when asked:
+ * SEED_DEMO_DATA=true, or by default in development (npm start's default).
+ */
+export function seedDemoData(env: NodeJS.ProcessEnv): boolean {
+  if (env.SEED_DEMO_DATA !== undefined) return env.SEED_DEMO_DATA === 'true';
+  return (env.NODE_ENV ?? 'development') === 'development';
+}
+
 export interface Supergraph {
   url: string;
   stop: () => Promise<void>;
@@ -25,7 +34,8 @@ export interface Supergraph {
  * Runs the whole supergraph in one process. Each subgraph uses the database
  * named by `<NAME>_DATABASE_URL`, or, when that is unset, an embedded
  * PostgreSQL under `SUPERGRAPH_DATA_DIR` (default `.data/`). Migrations are
- * applied and demo data seeded (idempotently) on every start. Events travel
+ * applied on every start, and demo data seeded (idempotently) when
+ * `seedDemoData` says so. Events travel
  * through RabbitMQ and Redis when `AMQP_URL` and `REDIS_URL` are both set
  * (run the bridge too), otherwise in process.
  */
@@ -62,6 +72,8 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
       subgraphEnv.OUTBOX_POLL_INTERVAL_MS = '100';
     }
     const events = inProcess ? { publisher: inProcess.publisher } : undefined;
+    // Asking for the demo data is allowing it, in production too.
+    if (seedDemoData(env)) subgraphEnv.ALLOW_DEMO_ACCOUNTS = 'true';
     for (const { variable, url, embedded: isEmbedded, name } of urls) {
       subgraphEnv[variable] = url;
       if (isEmbedded) subgraphEnv[`${name.toUpperCase()}_DB_POOL_SIZE`] = String(EMBEDDED_POOL_SIZE);
@@ -72,7 +84,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     stops.push(notes.stop);
     const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv), events);
     stops.push(orders.stop);
-    await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
+    if (seedDemoData(env)) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
 
     const router = await startRouter(
       loadRouterConfig({

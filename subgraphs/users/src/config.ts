@@ -17,6 +17,8 @@ export const usersConfigSchema = sharedConfigSchema.extend(outboxConfigSchema.sh
   USERS_HOST: z.string().default('127.0.0.1'),
   /** Connections in the pg pool. @default 10 */
   USERS_DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** Lets a production start serve a database that holds the demo accounts (public password). @default false */
+  ALLOW_DEMO_ACCOUNTS: z.stringbool().default(false),
 });
 
 export type UsersConfig = z.infer<typeof usersConfigSchema>;

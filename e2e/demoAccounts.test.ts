@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inject, describe, expect, it } from 'vitest';
+import { createLogger, DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
+import { createUsersDb } from '../subgraphs/users/src/db.ts';
+import { startSupergraph } from '../scripts/startSupergraph.ts';
+import { errorCode, graphql } from '../test/kit/graphql.ts';
+import { createTestDatabase } from '../test/kit/postgres.ts';
+import { TEST_JWT } from '../test/kit/tokens.ts';
+
+const production = { NODE_ENV: 'production', JWT_SECRET: TEST_JWT.JWT_SECRET };
+const admin = demoUsers.find((user) => user.role === 'ADMIN')!;
+const logIn = 'mutation($input: LogInInput!) { logIn(input: $input) { token } }';
+
+describe('demo accounts', () => {
+  it('a production npm start creates none: the admin demo login is refused', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-production-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, ...production, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0' };
+    for (const name of ['USERS', 'NOTES', 'ORDERS']) {
+      delete env[`${name}_DATABASE_URL`];
+      env[`${name}_PORT`] = '0';
+    }
+    const supergraph = await startSupergraph(env, () => {});
+    try {
+      const response = await graphql(supergraph.url, logIn, { input: { email: admin.email, password: DEMO_PASSWORD } });
+      expect(errorCode(response)).toBe('UNAUTHENTICATED');
+    } finally {
+      await supergraph.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a production users subgraph refuses to start on a database holding them, unless ALLOW_DEMO_ACCOUNTS=true', async () => {
+    const database = await createTestDatabase(inject('templates').users);
+    const seeder = createUsersDb(database.url, 1, createLogger('seed', 'silent'));
+    try {
+      await seedUsers(seeder);
+      const env = { ...process.env, ...production, USERS_DATABASE_URL: database.url, USERS_PORT: '0' };
+      await expect(startUsersSubgraph(loadUsersConfig(env))).rejects.toThrow(/demo accounts .*admin@example\.com.*ALLOW_DEMO_ACCOUNTS=true/s);
+
+      const allowed = await startUsersSubgraph(loadUsersConfig({ ...env, ALLOW_DEMO_ACCOUNTS: 'true' }));
+      await allowed.stop();
+    } finally {
+      await seeder.$disconnect();
+      await database.drop();
+    }
+  });
+});
