@@ -25,13 +25,20 @@ export async function signToken(user: { id: string; role: Role }, settings: JwtS
 /** A bad token fails the whole HTTP request with 401; Apollo strips `http` from the response body. */
 const badToken = (message: string) => appError('UNAUTHENTICATED', message, { details: { http: { status: 401 } } });
 
+/** A verified caller and when their token stops being valid (ms since the epoch; null when anonymous). */
+export interface Session {
+  viewer: Viewer;
+  expiresAt: number | null;
+}
+
 /**
- * Reads the viewer from an `Authorization` header. No header means anonymous;
+ * Reads the caller from an `Authorization` header. No header means anonymous;
  * a header that is present but not a valid bearer token is an error rather
  * than a silent downgrade to anonymous, so clients learn their token is bad.
+ * A token must expire (`exp`): one that never does cannot be taken back.
  */
-export async function viewerFromAuthorization(header: string | undefined, settings: JwtSettings): Promise<Viewer> {
-  if (header === undefined || header === '') return null;
+export async function sessionFromAuthorization(header: string | undefined, settings: JwtSettings): Promise<Session> {
+  if (header === undefined || header === '') return { viewer: null, expiresAt: null };
   const match = /^Bearer (\S+)$/i.exec(header);
   if (!match?.[1]) throw badToken('The Authorization header must be "Bearer <token>".');
   try {
@@ -39,14 +46,22 @@ export async function viewerFromAuthorization(header: string | undefined, settin
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp', 'sub'],
     });
-    if (!payload.sub) throw badToken('The token has no subject.');
-    return { userId: payload.sub, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' };
+    return { viewer: { userId: payload.sub!, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' }, expiresAt: payload.exp! * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw badToken('The token has expired.');
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') {
+      throw badToken(`The token has no "${error.claim}" claim; tokens must name their subject and expire.`);
+    }
     if (error instanceof joseErrors.JOSEError) throw badToken('The token is malformed or its signature is invalid.');
     throw error;
   }
+}
+
+/** The viewer of an `Authorization` header; see `sessionFromAuthorization`. */
+export async function viewerFromAuthorization(header: string | undefined, settings: JwtSettings): Promise<Viewer> {
+  return (await sessionFromAuthorization(header, settings)).viewer;
 }
 
 /** Resolver guard: the signed-in user's id, or UNAUTHENTICATED. */

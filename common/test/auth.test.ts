@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { signToken, viewerFromAuthorization } from '../src/auth.ts';
 
@@ -26,5 +27,17 @@ describe('viewerFromAuthorization', () => {
   it('rejects a token for another audience', async () => {
     const token = await signToken({ id, role: 'CUSTOMER' }, { ...settings, JWT_AUDIENCE: 'elsewhere' });
     await expect(viewerFromAuthorization(`Bearer ${token}`, settings)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it.each([
+    ['exp', (jwt: SignJWT) => jwt.setSubject(id)],
+    ['sub', (jwt: SignJWT) => jwt.setExpirationTime('1h')],
+  ])('rejects a token without "%s" with UNAUTHENTICATED', async (claim, complete) => {
+    const jwt = new SignJWT({ role: 'ADMIN' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('supergraph').setAudience('supergraph');
+    const token = await complete(jwt).sign(new TextEncoder().encode(settings.JWT_SECRET));
+    await expect(viewerFromAuthorization(`Bearer ${token}`, settings)).rejects.toMatchObject({
+      message: expect.stringContaining(`"${claim}"`),
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
   });
 });

@@ -20,7 +20,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, unauthenticated, viewerFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
+import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, sessionFromAuthorization, unauthenticated, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
 import { InFlight } from '../inFlight.ts';
@@ -152,8 +152,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       onConnect: async (ctx) => {
         const authorization = authorizationFrom(ctx.connectionParams);
         try {
-          ctx.extra.viewer = await viewerFromAuthorization(authorization, config);
+          const session = await sessionFromAuthorization(authorization, config);
+          ctx.extra.viewer = session.viewer;
           ctx.extra.authorization = authorization;
+          if (session.expiresAt !== null) closeAtExpiry(ctx.extra.socket, session.expiresAt);
           return true;
         } catch {
           // graphql-ws closes the socket with 4403 Forbidden.
@@ -244,4 +246,18 @@ class SocketOperations {
   finishAll(): void {
     for (const id of [...this.done.keys()]) this.finish(id);
   }
+}
+
+/** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A socket lives no longer than the token it was opened with: at `exp` it
+ * closes with 4403 Forbidden, which ends its subscriptions; the client
+ * reconnects with a fresh token.
+ */
+function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
+  const timer = setTimeout(() => socket.close(4403, 'Forbidden: the token expired'), Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
