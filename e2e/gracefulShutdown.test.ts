@@ -5,6 +5,7 @@ import { createLogger, demoUsers } from '@supergraph/common';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
+import { startSubgraphForTest } from '../test/kit/subgraphs.ts';
 import { tokenFor } from '../test/kit/tokens.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
@@ -111,5 +112,21 @@ describe('stopping a subgraph', () => {
     expect(await update).toMatchObject({ status: 200, data: { updateNote: { version: 2 } } });
     await stopping;
     expect(order).toEqual(['update answered', 'stopped']);
+  });
+
+  it('stops within its grace period even when a request in flight never finishes', async () => {
+    const graceMs = 500;
+    const notes = await startSubgraphForTest('notes', { env: { SHUTDOWN_GRACE_MS: String(graceMs) } });
+    const token = await tokenFor(alice.id);
+    const [noteId] = await notesOf(notes.url, token, 1);
+    const locks = await lockNotes(await databaseUrlOf(notes.db as never), [noteId!]);
+    const update = graphql(notes.url, UPDATE, { id: noteId, v: 1 }, { token }).catch((error: Error) => error);
+    await waitFor('the update waiting on its row', async () => (await locks.waiting()) === 1);
+
+    // The lock is never released while the subgraph stops: its drain, relay and pool each give up after the grace period.
+    const started = Date.now();
+    await notes.stop();
+    expect(Date.now() - started).toBeLessThan(20 * graceMs);
+    expect(await update).toBeInstanceOf(Error);
   });
 });

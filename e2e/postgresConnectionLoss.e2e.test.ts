@@ -227,6 +227,12 @@ function expectSurvived(result: Awaited<ReturnType<typeof scenario>>) {
     expect(ids.length).toBeGreaterThan(0);
     expect(received).toHaveLength(new Set(received).size);
     expect(new Set(received)).toEqual(new Set(ids));
+    // Each result resolved its entity, or says why not with the retriable code: never a silent gap, never an internal error.
+    for (const result of streams[name as keyof typeof streams].results) {
+      const resolved = Object.values(result.data ?? {}).some((value) => value !== null);
+      if (!resolved) expect(result.errors?.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['SERVICE_UNAVAILABLE']);
+      else expect(result.errors).toBeUndefined();
+    }
   }
 }
 

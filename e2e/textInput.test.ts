@@ -86,3 +86,20 @@ describe('text that PostgreSQL cannot store, in another subgraph', () => {
     }
   });
 });
+
+describe('values nested too deep for recursive code', () => {
+  /** A body built by hand: JSON.stringify itself cannot nest this deep. */
+  const deepBody = (query: string, variable: string, depth: number) =>
+    `{"query":${JSON.stringify(query)},"variables":{"${variable}":${'['.repeat(depth)}"2026-01-01T00:00:00Z"${']'.repeat(depth)}}}`;
+
+  it.each([
+    ['a custom scalar variable, through the router', () => stack.router.url, 'query($d: DateTime) { notes(filter: { createdAfter: $d }) { totalCount } }', 'd', 'filter.createdAfter'],
+    ['a federation _Any representation, at a subgraph', () => stack.notes.url, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', 'r', 'representations'],
+  ])('refuses %s 5,000 levels deep with 400 BAD_USER_INPUT, not a stack overflow', async (_name, url, query, variable, field) => {
+    const response = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: deepBody(query, variable, 5_000) });
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(response.status).toBe(400);
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(new RegExp(`^${field}`)) });
+    expect(body.errors[0]!.message).toMatch(/nests deeper than 100 levels/);
+  });
+});

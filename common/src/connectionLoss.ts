@@ -11,6 +11,7 @@ const LOST_SQLSTATES = new Set([
   '53300', // too_many_connections
 ]);
 const LOST_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const LOST_KINDS = new Set(['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections']);
 const LOST_MESSAGES = [
   'Connection terminated',
   'not queryable',
@@ -35,6 +36,8 @@ export function isConnectionLoss(error: unknown): boolean {
       // Class 08 is "connection exception".
       if (LOST_SQLSTATES.has(code) || code.startsWith('08') || LOST_SOCKET_CODES.has(code)) return true;
     }
+    // adapter-pg's own classification of socket failures carries no SQLSTATE.
+    if (typeof candidate.kind === 'string' && LOST_KINDS.has(candidate.kind)) return true;
     if (typeof candidate.message === 'string' && LOST_MESSAGES.some((text) => (candidate.message as string).includes(text))) return true;
     // Prisma keeps the driver's error under meta.driverAdapterError, whose cause holds pg's code.
     queue.push(candidate.cause, candidate.meta?.driverAdapterError);
@@ -42,8 +45,14 @@ export function isConnectionLoss(error: unknown): boolean {
   return false;
 }
 
+/** A pool that gave no connection in time: the database may be fine but saturated, and waiting again only doubles the wait. */
+export function isAcquireTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('timeout exceeded when trying to connect');
+}
+
 interface ErrorLike {
   code?: unknown;
+  kind?: unknown;
   originalCode?: unknown;
   message?: unknown;
   cause?: unknown;

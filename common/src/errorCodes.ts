@@ -13,7 +13,7 @@ export const errorCodes = {
   CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',
   OUT_OF_STOCK: 'A product has less stock than the order asks for; `extensions.field` names the item.',
   SERVICE_UNAVAILABLE:
-    'A dependency (the database) was briefly unreachable; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
+    'A dependency (the database, the event source) is unreachable or the service is stopping; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
 } as const;
 

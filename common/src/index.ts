@@ -18,6 +18,7 @@ export { DateTimeResolver } from 'graphql-scalars';
 export * from './demoData.ts';
 export * from './runMigrations.ts';
 export * from './serveSubgraph.ts';
+export * from './settleWithin.ts';
 export * from './events/eventCatalogue.ts';
 export * from './events/eventEnvelope.ts';
 export * from './events/outbox.ts';

@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
-import { isConnectionLoss } from './connectionLoss.ts';
+import { isAcquireTimeout, isConnectionLoss } from './connectionLoss.ts';
 import type { Logger } from './logger.ts';
 
 export interface PgPoolOptions {
@@ -69,7 +69,7 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     endListeners.delete(client);
   });
 
-  const retryReads = retry(handleWhen(isConnectionLoss), {
+  const retryReads = retry(handleWhen((error) => isConnectionLoss(error) && !isAcquireTimeout(error)), {
     maxAttempts: 1,
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 200 }),
   });

@@ -6,6 +6,7 @@ import type { OutboxRelay } from './events/outboxRelay.ts';
 import { startSubgraphOutbox, type SubgraphEvents } from './events/subgraphOutbox.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './serveGraphQL.ts';
+import { settleWithin } from './settleWithin.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 
 /** What the bootstrap needs of a subgraph's Prisma client. */
@@ -66,9 +67,11 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
     db,
     outboxRelay: outbox.relay,
     stop: async () => {
+      // Apollo's drain is bounded by SHUTDOWN_GRACE_MS; so are the steps after it.
       await server.stop();
-      await outbox.stop();
-      await db.$disconnect();
+      for (const [what, step] of [['outbox relay', () => outbox.stop()], ['database pool', () => db.$disconnect()]] as const) {
+        if (!(await settleWithin(step(), config.SHUTDOWN_GRACE_MS))) logger.warn(`${name}: the ${what} did not close within SHUTDOWN_GRACE_MS; stopping anyway`);
+      }
     },
   };
 }

@@ -61,9 +61,12 @@ export function findMalformedText(
           throw error;
         }
         for (const [name, value] of Object.entries(values)) {
-          const path = findUnstorableString(value, name);
-          if (path !== null) {
-            found = badInput(path, `${path} must not contain NUL characters or unpaired surrogates.`);
+          const offender = findUnstorableString(value, name);
+          if (offender !== null) {
+            const { path, tooDeep } = offender;
+            found = tooDeep
+              ? badInput(path, `${path} nests deeper than ${MAX_VALUE_DEPTH} levels.`)
+              : badInput(path, `${path} must not contain NUL characters or unpaired surrogates.`);
             return BREAK;
           }
         }
@@ -73,22 +76,30 @@ export function findMalformedText(
   return found;
 }
 
+/** How deep an argument value may nest. Custom scalars (DateTime, federation's `_Any`) pass any JSON through uncoerced. */
+const MAX_VALUE_DEPTH = 100;
+
 /**
- * The path of the first unstorable string in a coerced argument value.
- * Values here come from graphql-js's recursive coercion, so they are no
- * deeper than it could go. Other objects (a DateTime's Date) hold no text.
+ * The path of the first unstorable string in a coerced argument value, or
+ * of a value nested deeper than MAX_VALUE_DEPTH (refused too: nothing we
+ * store nests that deep, and recursive code further on would overflow).
+ * Walked with a stack of its own, not recursion, for the same reason. Other
+ * objects (a DateTime's Date) hold no text.
  */
-function findUnstorableString(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findUnstorableString(item, `${path}.${index}`);
-      if (found !== null) return found;
+function findUnstorableString(value: unknown, path: string): { path: string; tooDeep: boolean } | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 0 }];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (typeof current.value === 'string') {
+      if (UNSTORABLE.test(current.value)) return { path: current.path, tooDeep: false };
+      continue;
     }
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findUnstorableString(item, `${path}.${key}`);
-      if (found !== null) return found;
+    const entries = Array.isArray(current.value) ? [...current.value.entries()] : isPlainObject(current.value) ? Object.entries(current.value) : [];
+    if (entries.length > 0 && current.depth >= MAX_VALUE_DEPTH) return { path: current.path, tooDeep: true };
+    // Reversed onto the stack, so the first offender in document order is found first.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      pending.push({ value: item, path: `${current.path}.${key}`, depth: current.depth + 1 });
     }
   }
   return null;

@@ -1,3 +1,5 @@
+import { settleWithin } from '@supergraph/common';
+
 /**
  * Work the router has started and must let finish before it closes what
  * that work uses (the subgraph connections): operations over WebSockets and
@@ -21,14 +23,7 @@ export class InFlight {
   }
 
   /** Resolves when everything tracked so far has settled, or after `timeoutMs`, whichever is first; true if all settled. */
-  async settled(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    const all = Promise.all([...this.pending]).then(() => true as const);
-    try {
-      return await Promise.race([all, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+  settled(timeoutMs: number): Promise<boolean> {
+    return settleWithin(Promise.all([...this.pending]), timeoutMs);
   }
 }

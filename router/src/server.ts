@@ -1,9 +1,10 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { createLogger, serveGraphQL, viewerFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
+import { createLogger, serveGraphQL, settleWithin, viewerFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
+import { InFlight } from './inFlight.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
@@ -14,6 +15,7 @@ import { redisEventSource } from './subscriptions/redisEventSource.ts';
 import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
+import { trackOperations } from './trackOperations.ts';
 
 export interface Router extends RunningServer {
   /** Null when the router has no event source. */
@@ -63,6 +65,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   // On stop, sockets and subscriptions drain before HTTP: operations in
   // flight on either finish before the gateway and its connections close.
   let drainSockets = async () => {};
+  // Operations whose client went away keep running after Apollo's HTTP drain, which only waits for connections.
+  const operations = new InFlight();
   const server = await serveGraphQL<RouterContext>({
     name: 'router',
     port: config.ROUTER_PORT,
@@ -70,7 +74,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     config,
     logger,
     apollo: { gateway },
-    plugins: [rejectSubscriptionsOverHttp()],
+    plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
     drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
@@ -107,7 +111,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     stop: () =>
       (stopped ??= (async () => {
         await server.stop();
-        await transport.close();
+        await operations.settled(config.SHUTDOWN_GRACE_MS);
+        if (!(await settleWithin(transport.close(), config.SHUTDOWN_GRACE_MS))) await transport.destroy();
       })()),
   };
 }

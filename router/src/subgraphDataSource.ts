@@ -16,7 +16,7 @@ export function createSubgraphFetcher({ connections, timeoutMs }: SubgraphTransp
   const agent = new Agent({ connections, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const fetcher = ((url: string, init: Record<string, unknown>) =>
     undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as RemoteGraphQLDataSource['fetcher'];
-  return { fetcher, close: () => agent.close() };
+  return { fetcher, close: () => agent.close(), destroy: () => agent.destroy() };
 }
 
 /** Forwards the caller's identity and request id to the subgraph. */

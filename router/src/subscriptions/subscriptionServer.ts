@@ -100,7 +100,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     const field = subscriptionFields[rootField.name.value];
     const fieldDefinition = schema.getSubscriptionType()?.getFields()[rootField.name.value];
     if (!field || !fieldDefinition) return withCode([new GraphQLError(`Subscription.${rootField.name.value} is not served by this router.`)], 'GRAPHQL_VALIDATION_FAILED');
-    if (!hub) return [appError('INTERNAL_SERVER_ERROR', 'Subscriptions are not available: the router has no event source (set REDIS_URL).')];
+    if (!hub) return [appError('SERVICE_UNAVAILABLE', 'Subscriptions are not available: the router has no event source (set REDIS_URL).')];
     if (field.requiresViewer && !context.viewer) return [unauthenticated('Subscribing to this field needs a signed-in user.')];
 
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
@@ -163,38 +163,44 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         }
       },
       onSubscribe: async (ctx, id, payload) => {
-        if (closing) return [appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')];
-        const schema = options.schema();
-        let document: DocumentNode;
         try {
-          // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
-          const tooDeep = findExcessiveNesting(payload.query, documentLimits(config));
-          if (tooDeep) return [tooDeep];
-          document = parse(payload.query, armor.parseOptions);
+          if (closing) return [appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')];
+          const schema = options.schema();
+          let document: DocumentNode;
+          try {
+            // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
+            const tooDeep = findExcessiveNesting(payload.query, documentLimits(config));
+            if (tooDeep) return [tooDeep];
+            document = parse(payload.query, armor.parseOptions);
+          } catch (error) {
+            return withCode([error instanceof GraphQLError ? error : new GraphQLError(String(error))], 'GRAPHQL_PARSE_FAILED');
+          }
+          const errors = validate(schema, document, rules);
+          if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation) return withCode([new GraphQLError('Name the operation to run: the document has several.')], 'GRAPHQL_VALIDATION_FAILED');
+          const malformed = findMalformedText(schema, document, payload.operationName, payload.variables);
+          if (malformed) return [malformed];
+          const requestId = randomUUID();
+          const contextValue: SubscriptionContext = {
+            viewer: ctx.extra.viewer ?? null,
+            authorization: ctx.extra.authorization,
+            requestId,
+            logger: logger.child({ requestId }),
+          };
+          // A query or mutation is in flight until its result has been sent (onComplete) or its socket is gone.
+          if (operation.operation !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
+          if (operation.operation === 'subscription') {
+            const spec = await prepareSubscription(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, contextValue);
+            if (Array.isArray(spec)) return spec;
+            contextValue.subscription = spec as SubscriptionSpec;
+          }
+          return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (error) {
-          return withCode([error instanceof GraphQLError ? error : new GraphQLError(String(error))], 'GRAPHQL_PARSE_FAILED');
+          // Whatever a client sent, it gets an error for this operation; the socket and its other subscriptions stay.
+          logger.error({ err: error }, 'could not start a WebSocket operation');
+          return [appError('INTERNAL_SERVER_ERROR', 'Internal server error')];
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return withCode([new GraphQLError('Name the operation to run: the document has several.')], 'GRAPHQL_VALIDATION_FAILED');
-        const malformed = findMalformedText(schema, document, payload.operationName, payload.variables);
-        if (malformed) return [malformed];
-        const requestId = randomUUID();
-        const contextValue: SubscriptionContext = {
-          viewer: ctx.extra.viewer ?? null,
-          authorization: ctx.extra.authorization,
-          requestId,
-          logger: logger.child({ requestId }),
-        };
-        // A query or mutation is in flight until its result has been sent (onComplete) or its socket is gone.
-        if (operation.operation !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
-        if (operation.operation === 'subscription') {
-          const spec = await prepareSubscription(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, contextValue);
-          if (Array.isArray(spec)) return spec;
-          contextValue.subscription = spec as SubscriptionSpec;
-        }
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: (args: ExecutionArgs) => hub!.subscribe((args.contextValue as SubscriptionContext).subscription!),
       execute: (args: ExecutionArgs) =>
