@@ -30,9 +30,9 @@ describe('one endpoint over three subgraphs', () => {
   });
 
   it('resolves a note author owned by users from a note owned by notes', async () => {
-    const response = await graphql(stack.router.url, '{ notes(first: 5) { edges { node { title author { email } } } } }');
+    const response = await graphql(stack.router.url, '{ notes(first: 5) { edges { node { title author { name } } } } }');
     expect(response.errors).toBeUndefined();
-    for (const edge of response.data!.notes.edges) expect(edge.node.author.email).toMatch(/@example\.com$/);
+    for (const edge of response.data!.notes.edges) expect(edge.node.author.name).toEqual(expect.any(String));
   });
 
   it('forwards the caller identity so a subgraph can authorize', async () => {

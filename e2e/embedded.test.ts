@@ -65,12 +65,16 @@ async function interrupt(started: Started): Promise<void> {
   }
 }
 
-async function askExampleQuery(url: string) {
+async function logIn(url: string, email: string): Promise<string> {
   const login = await graphql(url, 'mutation($input: LogInInput!) { logIn(input: $input) { token } }', {
-    input: { email: 'alice@example.com', password: DEMO_PASSWORD },
+    input: { email, password: DEMO_PASSWORD },
   });
   expect(login.errors).toBeUndefined();
-  return graphql(url, exampleQuery, {}, { token: login.data!.logIn.token });
+  return login.data!.logIn.token;
+}
+
+async function askExampleQuery(url: string) {
+  return graphql(url, exampleQuery, {}, { token: await logIn(url, 'alice@example.com') });
 }
 
 beforeAll(async () => {
@@ -86,8 +90,8 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
     expect(answer.data!.me.notes.edges.length).toBeGreaterThan(0);
     expect(answer.data!.me.orders.edges.length).toBeGreaterThan(0);
 
-    // Subscriptions work in the one-command start too, fed in process.
-    const client = wsClient(first.url);
+    // Subscriptions work in the one-command start too, fed in process (sign-ups are for admins).
+    const client = wsClient(first.url, await logIn(first.url, 'admin@example.com'));
     const registrations = subscribe(client, 'subscription { userRegistered { email } }');
     await waitFor('the subscription to be live', async () => {
       const health = (await (await fetch(first.url.replace('/graphql', '/health'))).json()) as { subscriptions: number };
@@ -107,7 +111,7 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
     const second = await npmStart();
     const again = await askExampleQuery(second.url);
     expect(again.data).toEqual(answer.data);
-    const users = await graphql(second.url, '{ users(first: 100) { totalCount edges { node { email } } } }');
+    const users = await graphql(second.url, '{ users(first: 100) { totalCount edges { node { email } } } }', {}, { token: await logIn(second.url, 'admin@example.com') });
     expect(users.data!.users.edges.map((edge: any) => edge.node.email)).toContain('persisted@example.com');
     await interrupt(second);
   }, 180_000);

@@ -6,11 +6,14 @@ export interface AppErrorOptions {
   field?: string;
   /** Extra machine-readable details (limits, current version, ...). */
   details?: Record<string, unknown>;
+  /** Where in the response the error belongs, for errors raised outside a resolver. */
+  path?: readonly (string | number)[];
 }
 
 /** Builds a GraphQL error whose code comes from the catalogue. */
 export function appError(code: ErrorCode, message: string, options: AppErrorOptions = {}): GraphQLError {
   return new GraphQLError(message, {
+    path: options.path,
     extensions: {
       code,
       ...(options.field === undefined ? {} : { field: options.field }),

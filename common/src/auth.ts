@@ -11,8 +11,13 @@ export type JwtSettings = Pick<SharedConfig, 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_
 
 const TOKEN_LIFETIME = '1h';
 
-export async function signToken(user: { id: string; role: Role }, settings: JwtSettings): Promise<string> {
-  return new SignJWT({ role: user.role })
+/**
+ * A bearer token for a user. `scopes` go into the standard `scope` claim
+ * (space-separated, RFC 8693); the router checks them against the schema's
+ * `@requiresScopes`.
+ */
+export async function signToken(user: { id: string; role: Role }, settings: JwtSettings, scopes: readonly string[] = []): Promise<string> {
+  return new SignJWT({ role: user.role, ...(scopes.length ? { scope: scopes.join(' ') } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuer(settings.JWT_ISSUER)
@@ -29,7 +34,11 @@ const badToken = (message: string) => appError('UNAUTHENTICATED', message, { det
 export interface Session {
   viewer: Viewer;
   expiresAt: number | null;
+  /** The token's `scope` claim; empty when anonymous. */
+  scopes: ReadonlySet<string>;
 }
+
+const scopesOf = (claim: unknown): ReadonlySet<string> => new Set(typeof claim === 'string' ? claim.split(' ').filter(Boolean) : []);
 
 /**
  * Reads the caller from an `Authorization` header. No header means anonymous;
@@ -38,7 +47,7 @@ export interface Session {
  * A token must expire (`exp`): one that never does cannot be taken back.
  */
 export async function sessionFromAuthorization(header: string | undefined, settings: JwtSettings): Promise<Session> {
-  if (header === undefined || header === '') return { viewer: null, expiresAt: null };
+  if (header === undefined || header === '') return { viewer: null, expiresAt: null, scopes: new Set() };
   const match = /^Bearer (\S+)$/i.exec(header);
   if (!match?.[1]) throw badToken('The Authorization header must be "Bearer <token>".');
   try {
@@ -48,7 +57,11 @@ export async function sessionFromAuthorization(header: string | undefined, setti
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub'],
     });
-    return { viewer: { userId: payload.sub!, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' }, expiresAt: payload.exp! * 1000 };
+    return {
+      viewer: { userId: payload.sub!, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' },
+      expiresAt: payload.exp! * 1000,
+      scopes: scopesOf(payload.scope),
+    };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw badToken('The token has expired.');
     if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') {

@@ -3,7 +3,15 @@ import type { Logger, Viewer } from '@supergraph/common';
 export interface RouterContext {
   /** Verified at the router; subgraphs verify the forwarded header again. */
   viewer: Viewer;
+  /** The token's `scope` claim, checked against the schema's `@requiresScopes`. */
+  scopes: ReadonlySet<string>;
   authorization: string | undefined;
   requestId: string;
   logger: Logger;
+  /**
+   * Set when the operation resolves a subscription event for a subscriber:
+   * it was admitted when the subscription started, so per-request limits
+   * (rate limits) do not count it again.
+   */
+  event?: { id: string };
 }

@@ -1,9 +1,10 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { createLogger, serveGraphQL, settleWithin, viewerFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
+import { createLogger, serveGraphQL, sessionFromAuthorization, settleWithin, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
+import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
@@ -14,6 +15,7 @@ import type { EventSource } from './subscriptions/eventSource.ts';
 import { redisEventSource } from './subscriptions/redisEventSource.ts';
 import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
+import { enforcedSecurityManager, withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
 import { trackOperations } from './trackOperations.ts';
 
@@ -40,8 +42,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   const logger = createLogger('router', config.LOG_LEVEL);
   const reloads = { applied: 0, rejected: 0 };
   const supergraphSdl = config.SUPERGRAPH_FILE
-    ? publishedSupergraph(config.SUPERGRAPH_FILE, logger, () => reloads.rejected++)
-    : await composeAtStart(config, logger);
+    ? enforcedSecurityManager(publishedSupergraph(config.SUPERGRAPH_FILE, logger, () => reloads.rejected++))
+    : withEnforcedSecurityLinks(await composeAtStart(config, logger));
   const transport = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -49,6 +51,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
     buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: transport.fetcher }),
   });
+  const guards: OperationGuard[] = [];
+  const guarded = new GuardedGateway(gateway, guards);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
@@ -73,17 +77,15 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     host: config.ROUTER_HOST,
     config,
     logger,
-    apollo: { gateway },
+    apollo: { gateway: guarded },
     plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
     drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
-    context: async ({ headers, requestId, logger }) => ({
-      viewer: await viewerFromAuthorization(headers.authorization, config),
-      authorization: headers.authorization,
-      requestId,
-      logger,
-    }),
+    context: async ({ headers, requestId, logger }) => {
+      const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
+      return { viewer, scopes, authorization: headers.authorization, requestId, logger };
+    },
   });
 
   const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
@@ -95,6 +97,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     logger,
     apollo: server.apollo as unknown as ApolloServer<RouterContext>,
     schema: () => apiSchema!,
+    gateway: guarded,
     hub,
   });
 

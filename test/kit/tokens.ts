@@ -1,4 +1,5 @@
 import { signToken, type Role } from '@supergraph/common';
+import { tokenScopes } from '@supergraph/users';
 
 /** Tests sign with the same settings the services read from their defaults. */
 export const TEST_JWT = {
@@ -7,4 +8,5 @@ export const TEST_JWT = {
   JWT_AUDIENCE: 'supergraph',
 };
 
-export const tokenFor = (id: string, role: Role = 'CUSTOMER') => signToken({ id, role }, TEST_JWT);
+/** A token like the one `logIn` gives the user: an admin's carries the `admin` scope. */
+export const tokenFor = (id: string, role: Role = 'CUSTOMER') => signToken({ id, role }, TEST_JWT, tokenScopes(role));

@@ -336,7 +336,7 @@ export type Subscription = {
   noteUpdated: Note;
   /** The signed-in user's orders (only the one with `id` when given) as they are placed or cancelled. */
   orderUpdated: Order;
-  /** A user signed up. */
+  /** A user signed up. For admins (scope `admin`). */
   userRegistered: User;
 };
 
@@ -394,7 +394,11 @@ export type UpdateNoteInput = {
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
-  email: Scalars['String']['output'];
+  /**
+   * Visible to the user themselves and to admins (scope `admin`); anyone else
+   * gets null and an error: UNAUTHENTICATED without a token, FORBIDDEN with one.
+   */
+  email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   noteCount: Scalars['Int']['output'];
@@ -460,7 +464,7 @@ export type ExampleNoteCreatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type ExampleNoteCreatedSubscription = { noteCreated: { id: string, title: string, author: { email: string } } };
+export type ExampleNoteCreatedSubscription = { noteCreated: { id: string, title: string, author: { email: string | null } } };
 
 
 export const ExampleLogInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ExampleLogIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"email"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"email"},"value":{"kind":"Variable","name":{"kind":"Name","value":"email"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ExampleLogInMutation, ExampleLogInMutationVariables>;

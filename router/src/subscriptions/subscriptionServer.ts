@@ -23,6 +23,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, sessionFromAuthorization, unauthenticated, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
+import { withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
 import { InFlight } from '../inFlight.ts';
 import { createSocketErrorFormatter, withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
@@ -31,6 +32,7 @@ import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 
 type ConnectionExtra = {
   viewer?: Viewer;
+  scopes?: ReadonlySet<string>;
   authorization?: string;
 };
 
@@ -43,6 +45,8 @@ export interface SubscriptionServerOptions {
   apollo: ApolloServer<RouterContext>;
   /** The supergraph's current API schema. */
   schema: () => GraphQLSchema;
+  /** Authorizes and checks a subscription when it starts, as the executor does for every other operation. */
+  gateway: Pick<GuardedGateway, 'admit'>;
   /** Null when the router has no event source: subscribing is then an error, queries still work. */
   hub: SubscriptionHub | null;
 }
@@ -89,11 +93,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   const prepareSubscription = async (
     schema: GraphQLSchema,
-    document: DocumentNode,
+    requested: DocumentNode,
     operationName: string | undefined,
     rawVariables: Record<string, unknown>,
     context: SubscriptionContext,
   ): Promise<readonly GraphQLError[] | SubscriptionSpec> => {
+    // What the subscriber may not read is removed once, here; each event's result carries the same errors for it.
+    const admission = await options.gateway.admit(requested, operationName ?? null, rawVariables, context);
+    if (!admission.operation) return admission.errors.map(withoutHttp);
+    const { document } = admission.operation;
+    const refusals = admission.errors;
     const operation = getOperationAST(document, operationName)!;
     const rootField = operation.selectionSet.selections[0];
     if (rootField?.kind !== 'Field') return withCode([new GraphQLError('Select the subscription field directly, not through a fragment.')], 'GRAPHQL_VALIDATION_FAILED');
@@ -114,7 +123,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === 'FragmentDefinition');
     const entityQuery = field.lookup ? toEntityQuery(operation, rootField as FieldNode, field.lookup, fragments) : null;
-    const viewerKey = context.viewer ? `${context.viewer.userId}:${context.viewer.role}` : 'anonymous';
+    const viewerKey = context.viewer ? `${context.viewer.userId}:${context.viewer.role}:${[...context.scopes].sort().join(' ')}` : 'anonymous';
     const responseKey = rootField.alias?.value ?? rootField.name.value;
     return {
       // Coerced variables: only declared ones, as deep as their types (raw ones may nest too deep to stringify).
@@ -122,16 +131,17 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       field,
       args,
       viewer: context.viewer,
-      revalidate: (next) => validate(next, document, rules),
+      revalidate: (next) => validate(next, requested, rules),
       resolve: async (event) => {
-        const eventContext = { ...context, requestId: `event-${event.id}` };
+        const eventContext: RouterContext = { ...context, requestId: `event-${event.id}`, event: { id: event.id } };
         const result = entityQuery
           ? await executeThroughGateway(entityQuery, { ...rawVariables, [ENTITY_ID_VARIABLE]: event.aggregateId }, operationName, eventContext)
           : // Nothing left to look up (the entity is gone): the event is the payload.
             ((await execute({ schema: options.schema(), document, operationName, variableValues: rawVariables, rootValue: { [rootField.name.value]: field.payload!(event) } })) as ExecutionResult);
         if (isHiddenFromViewer(result, responseKey)) return null;
         // The entity is read as it is now; the event says which change this result is for.
-        return { ...result, extensions: { ...result.extensions, event: eventSummary(event) } };
+        const errors = refusals.length ? [...refusals, ...(result.errors ?? [])] : result.errors;
+        return { ...result, ...(errors ? { errors } : {}), extensions: { ...result.extensions, event: eventSummary(event) } };
       },
     };
   };
@@ -154,6 +164,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         try {
           const session = await sessionFromAuthorization(authorization, config);
           ctx.extra.viewer = session.viewer;
+          ctx.extra.scopes = session.scopes;
           ctx.extra.authorization = authorization;
           if (session.expiresAt !== null) closeAtExpiry(ctx.extra.socket, session.expiresAt);
           return true;
@@ -184,6 +195,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           const requestId = randomUUID();
           const contextValue: SubscriptionContext = {
             viewer: ctx.extra.viewer ?? null,
+            scopes: ctx.extra.scopes ?? new Set(),
             authorization: ctx.extra.authorization,
             requestId,
             logger: logger.child({ requestId }),

@@ -87,7 +87,7 @@ export type SignUpInput = {
 /** Served by the router over graphql-ws, fed by this subgraph's events. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** A user signed up. */
+  /** A user signed up. For admins (scope `admin`). */
   userRegistered: User;
 };
 
@@ -98,7 +98,11 @@ export type Subscription = {
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
-  email: Scalars['String']['output'];
+  /**
+   * Visible to the user themselves and to admins (scope `admin`); anyone else
+   * gets null and an error: UNAUTHENTICATED without a token, FORBIDDEN with one.
+   */
+  email?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
 };
@@ -282,7 +286,7 @@ export type SubscriptionResolvers<ContextType = UsersContext, ParentType extends
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

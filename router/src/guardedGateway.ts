@@ -1,0 +1,155 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
+import { createHash } from 'node:crypto';
+import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { AccessRules, type Caller } from './authorization/accessRules.ts';
+import { authorizeOperation, type Authorized } from './authorization/authorizeOperation.ts';
+import type { RouterContext } from './routerContext.ts';
+import { LinkedDirectives } from './supergraph/linkedDirectives.ts';
+
+/** One operation as the router's guards see it, after authorization. */
+export interface GuardedOperation {
+  /** What the caller may run (unauthorized fields removed). */
+  document: DocumentNode;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  context: RouterContext;
+  /** The supergraph the operation runs against, with its directives. */
+  supergraph: LinkedDirectives;
+  apiSchema: GraphQLSchema;
+}
+
+/**
+ * A check the router makes on every operation before the gateway plans it
+ * (cost, rate limits), over HTTP and WebSockets alike. Errors refuse the
+ * operation; an error's `extensions.http` (status, headers) becomes the
+ * HTTP response's and is not shown to the client.
+ */
+export interface OperationGuard {
+  check?(operation: GuardedOperation): Promise<readonly GraphQLError[] | undefined> | readonly GraphQLError[] | undefined;
+  /** What to add to the result's `extensions` once the operation has run. */
+  report?(operation: GuardedOperation, result: ExecutionResult): Record<string, unknown> | undefined;
+}
+
+export interface Admission {
+  /** Null when the operation is refused or nothing is left of it. */
+  operation: GuardedOperation | null;
+  /** Authorization errors (the rest still runs) and any guard's refusal. */
+  errors: GraphQLError[];
+  /** Set by a guard's refusal (429 for a rate limit). */
+  http?: { status?: number; headers?: Record<string, string> };
+}
+
+export const callerOf = (context: Pick<RouterContext, 'viewer' | 'scopes'>): Caller => ({ authenticated: context.viewer !== null, scopes: context.scopes ?? new Set() });
+
+const callerKey = (caller: Caller) => (caller.authenticated ? `user ${[...caller.scopes].sort().join(' ')}` : 'anonymous');
+
+/**
+ * Wraps `@apollo/gateway`: before the gateway plans an operation, the router
+ * removes what the caller may not read (the supergraph's `@authenticated`
+ * and `@requiresScopes`) and runs its guards. The gateway never sees a field
+ * the caller may not read, so its query plans (cached per document) stay
+ * valid per caller. Every rule comes from the supergraph's directives, read
+ * again on each (re)load.
+ */
+export class GuardedGateway implements GatewayInterface {
+  private current: { linked: LinkedDirectives; rules: AccessRules; apiSchema: GraphQLSchema } | undefined;
+  /** Per parsed document (Apollo caches them per query string) and caller kind. */
+  private authorized = new WeakMap<DocumentNode, Map<string, Authorized & { hash: string | null }>>();
+
+  constructor(
+    private readonly gateway: ApolloGateway,
+    private readonly guards: OperationGuard[],
+  ) {
+    gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+      const linked = new LinkedDirectives(coreSupergraphSdl);
+      this.current = { linked, rules: new AccessRules(linked), apiSchema };
+      this.authorized = new WeakMap();
+    });
+  }
+
+  onSchemaLoadOrUpdate(...args: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>) {
+    return this.gateway.onSchemaLoadOrUpdate(...args);
+  }
+
+  stop() {
+    return this.gateway.stop();
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]) {
+    const { executor } = await this.gateway.load(options);
+    return { executor: this.guard(executor as unknown as GatewayExecutor) };
+  }
+
+  /**
+   * Authorizes and checks one operation. Used for HTTP (through the
+   * executor) and for graphql-ws subscriptions, which start outside it.
+   */
+  async admit(document: DocumentNode, operationName: string | null, variables: Record<string, unknown>, context: RouterContext): Promise<Admission> {
+    const authorized = this.authorize(document, operationName, context);
+    if (!authorized.document) return { operation: null, errors: authorized.errors };
+    const { linked, apiSchema } = this.current!;
+    const operation: GuardedOperation = { document: authorized.document, operationName, variables, context, supergraph: linked, apiSchema };
+    for (const guard of this.guards) {
+      const refusal = await guard.check?.(operation);
+      if (refusal?.length) return { operation: null, errors: [...authorized.errors, ...refusal], http: refusal.find((error) => error.extensions.http)?.extensions.http as Admission['http'] };
+    }
+    return { operation, errors: authorized.errors };
+  }
+
+  /** Extensions the guards report for a result. */
+  report(operation: GuardedOperation, result: ExecutionResult): Record<string, unknown> {
+    return Object.assign({}, ...this.guards.map((guard) => guard.report?.(operation, result) ?? {}));
+  }
+
+  private authorize(document: DocumentNode, operationName: string | null, context: RouterContext): Authorized & { hash: string | null } {
+    const { rules, apiSchema } = this.current!;
+    const caller = callerOf(context);
+    const key = `${operationName ?? ''}\n${callerKey(caller)}`;
+    let perDocument = this.authorized.get(document);
+    if (!perDocument) this.authorized.set(document, (perDocument = new Map()));
+    let authorized = perDocument.get(key);
+    if (!authorized) {
+      const result = authorizeOperation(apiSchema, rules, document, operationName, caller);
+      // The gateway caches query plans by this hash: a filtered document needs one of its own.
+      const hash = result.document && result.document !== document ? createHash('sha256').update(print(result.document)).digest('hex') : null;
+      authorized = { ...result, hash };
+      perDocument.set(key, authorized);
+    }
+    return authorized;
+  }
+
+  private guard(executor: GatewayExecutor): GatewayExecutor {
+    return async (requestContext) => {
+      const context = requestContext.context as RouterContext;
+      const admission = await this.admit(requestContext.document, requestContext.operationName, requestContext.request.variables ?? {}, context);
+      if (!admission.operation) {
+        applyHttp(requestContext, admission.http);
+        return { errors: admission.errors.map(withoutHttp) };
+      }
+      const { hash } = this.authorize(requestContext.document, requestContext.operationName, context);
+      const filtered = hash ? ({ ...requestContext, document: admission.operation.document, queryHash: hash } as GatewayGraphQLRequestContext) : requestContext;
+      const result = await executor(filtered);
+      const reported = this.report(admission.operation, result);
+      return {
+        ...result,
+        ...(admission.errors.length ? { errors: [...admission.errors, ...(result.errors ?? [])] } : {}),
+        ...(Object.keys(reported).length ? { extensions: { ...result.extensions, ...reported } } : {}),
+      };
+    };
+  }
+}
+
+function applyHttp(requestContext: GatewayGraphQLRequestContext, http: Admission['http']): void {
+  const response = requestContext.response?.http;
+  if (!http || !response) return;
+  if (http.status) response.status = http.status;
+  for (const [name, value] of Object.entries(http.headers ?? {})) response.headers.set(name, value);
+}
+
+/** `extensions.http` instructs the router; it is not for the client. */
+export function withoutHttp(error: GraphQLError): GraphQLError {
+  if (!error.extensions.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions });
+}
