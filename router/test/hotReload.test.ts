@@ -96,6 +96,23 @@ describe('hot reload of a published supergraph', () => {
     await client.dispose();
   });
 
+  it('enforces a newly published @authenticated from the next request on, with no table of fields in the router', async () => {
+    const query = '{ notes(first: 1) { edges { node { content } } } }';
+    expect((await graphql(router.url, query)).errors).toBeUndefined();
+    await publishSupergraph({
+      out: published,
+      supergraphSdl: await supergraphWithNotes((sdl) =>
+        sdl.replace('import: ["@key", "@shareable"]', 'import: ["@key", "@shareable", "@authenticated"]').replace(/\n(\s*)content: String!/, '\n$1content: String @authenticated'),
+      ),
+      subgraphSdls: {},
+    });
+    await waitFor('the rule', async () => (await graphql(router.url, query)).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', { timeoutMs: 5_000 });
+    const signedIn = await graphql(router.url, query, {}, { token: await tokenFor(alice.id) });
+    expect(signedIn.errors).toBeUndefined();
+    await publishSupergraph({ out: published, supergraphSdl: await supergraphWithNotes((sdl) => sdl), subgraphSdls: {} });
+    await waitFor('the rule to go', async () => !(await graphql(router.url, query)).errors, { timeoutMs: 5_000 });
+  });
+
   it('keeps serving the old supergraph when the published one fails to load', async () => {
     const rejected = router.reloads.rejected;
     await writeFileAtomically(published, 'this is not a supergraph');
