@@ -104,6 +104,16 @@ describe('e-mail addresses (row 2)', () => {
   });
 });
 
+describe('a production router', () => {
+  it('answers no introspection and suggests no field names', async () => {
+    const introspection = await graphql(stack.router.url, '{ __schema { types { name } } }');
+    expect(codes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const typo = await graphql(stack.router.url, '{ user(id: "x") { nam } }');
+    expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(JSON.stringify(typo)).not.toMatch(/did you mean/i);
+  });
+});
+
 describe('sign-ups as they happen (row 3)', () => {
   const signUp = async (email: string) =>
     graphql(stack.router.url, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', {

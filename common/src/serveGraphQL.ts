@@ -26,6 +26,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   context: (request: { headers: http.IncomingHttpHeaders; requestId: string; logger: Logger }) => Promise<TContext>;
   /** Throws when a dependency is down; `/health` answers 503 then. */
   checkHealth?: () => Promise<void>;
+  /** Answer introspection queries. @default true unless NODE_ENV=production */
+  introspection?: boolean;
   /** Plugins of this service's own, after the shared ones. */
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra fields for the `/health` body (the router reports its live subscriptions). */
@@ -65,6 +67,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
+    // From the validated config, not Apollo's own reading of process.env.
+    introspection: options.introspection ?? options.config.NODE_ENV !== 'production',
     // Each service's main (and npm start) owns shutdown order; Apollo's own
     // signal handlers would race it and re-raise the signal mid-shutdown.
     stopOnTerminationSignals: false,

@@ -78,6 +78,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     config,
     logger,
     apollo: { gateway: guarded },
+    // GraphiQL reads the schema by introspection: enabling it in production enables that too.
+    introspection: config.GRAPHIQL_ENABLED || config.NODE_ENV !== 'production',
     plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
     drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
