@@ -97,6 +97,21 @@ describe('e-mail addresses (row 2)', () => {
     expect(codes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('a variable only a refused field used does not break the rest of the operation', async () => {
+    const response = await graphql(stack.router.url, 'query($id: ID!) { users(first: 1) { totalCount } user(id: $id) { email } }', { id: bob.id });
+    expect(response.data).toEqual({ users: { totalCount: expect.any(Number) } });
+    expect(codes(response)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('a mutation runs when only a field of its answer is refused, and that field is reported', async () => {
+    const response = await graphql(stack.router.url, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { name email } } }', {
+      input: { email: 'answer-without-address@example.com', name: 'Partial', password: 'long enough' },
+    });
+    expect(response.data).toEqual({ signUp: { user: { name: 'Partial' } } });
+    expect(response.errors).toEqual([expect.objectContaining({ path: ['signUp', 'user', 'email'], extensions: { code: 'UNAUTHENTICATED' } })]);
+    expect(await stack.users.db.user.count({ where: { email: 'answer-without-address@example.com' } })).toBe(1);
+  });
+
   it('the users subgraph keeps its own rule: called with a customer token it refuses another user’s address', async () => {
     const response = await graphql(stack.users.url, 'query($id: ID!) { user(id: $id) { email } }', { id: bob.id }, { token: tokens.alice });
     expect(response.data).toEqual({ user: { email: null } });
