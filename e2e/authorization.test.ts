@@ -1,4 +1,5 @@
 import { PubSub } from 'graphql-subscriptions';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
 import { pubSubEventSource } from '@supergraph/router';
@@ -120,6 +121,20 @@ describe('e-mail addresses (row 2)', () => {
 });
 
 describe('a production router', () => {
+  it('runs nothing of a document whose operation it cannot pick, over POST or GET', async () => {
+    const document = 'mutation A { signUp(input: { email: "unpicked@example.com", name: "U", password: "long enough" }) { user { id email } } } query B { __typename }';
+    for (const operationName of [undefined, '', 'Missing']) {
+      const response = await graphql(stack.router.url, document, {}, { operationName });
+      expect(response.status).toBe(400);
+      expect(codes(response)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    }
+    const url = `${stack.router.url}?query=${encodeURIComponent(document)}&operationName=`;
+    const viaGet = await fetch(url, { headers: { 'apollo-require-preflight': '1' } });
+    expect(viaGet.status).toBeGreaterThanOrEqual(400);
+    expect(viaGet.status).toBeLessThan(500);
+    expect(await stack.users.db.user.count({ where: { email: 'unpicked@example.com' } })).toBe(0);
+  });
+
   it('answers no introspection and suggests no field names', async () => {
     const introspection = await graphql(stack.router.url, '{ __schema { types { name } } }');
     expect(codes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
@@ -162,6 +177,27 @@ describe('sign-ups as they happen (row 3)', () => {
     registrations.dispose();
     await client.dispose();
     await waitFor('the subscription to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
+  });
+
+  it('a subscriber keeps receiving when another subscriber of the same document, with a token about to expire, goes', async () => {
+    const shortLived = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(alice.id).setIssuer(TEST_JWT.JWT_ISSUER)
+      .setAudience(TEST_JWT.JWT_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(new TextEncoder().encode(TEST_JWT.JWT_SECRET));
+    const query = 'subscription { noteCreated { id title author { name } } }';
+    const brief = wsClient(stack.router.url, shortLived);
+    const lasting = wsClient(stack.router.url, tokens.alice);
+    const [first, second] = [subscribe(brief, query), subscribe(lasting, query)];
+    await waitFor('both subscriptions', () => stack.router.subscriptions!.subscriberCount === 2, { timeoutMs: 5_000 });
+    await waitFor('the short token to expire', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 6_000 });
+    await stack.router.subscriptions!.ready();
+    const created = await graphql(stack.router.url, 'mutation { createNote(input: { title: "After expiry", content: "..." }) { id } }', {}, { token: tokens.bob });
+    const noteId = created.data!.createNote.id;
+    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } });
+    const result = await second.nth(1);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.noteCreated).toEqual({ id: noteId, title: 'After expiry', author: { name: bob.name } });
+    expect(first.results).toHaveLength(0);
+    second.dispose();
+    await Promise.all([brief.dispose(), lasting.dispose()]);
   });
 
   it('a subscription to other notes delivers each note with an error per event in place of the author’s address', async () => {

@@ -12,12 +12,15 @@ export type JwtSettings = Pick<SharedConfig, 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_
 const TOKEN_LIFETIME = '1h';
 
 /**
- * A bearer token for a user. `scopes` go into the standard `scope` claim
- * (space-separated, RFC 8693); the router checks them against the schema's
- * `@requiresScopes`.
+ * What makes an admin: this scope in the token's standard `scope` claim
+ * (space-separated, RFC 8693). The router checks scopes against the
+ * schema's `@requiresScopes`, and subgraphs derive `role` from the same
+ * claim, so the two can never disagree about who is an admin.
  */
-export async function signToken(user: { id: string; role: Role }, settings: JwtSettings, scopes: readonly string[] = []): Promise<string> {
-  return new SignJWT({ role: user.role, ...(scopes.length ? { scope: scopes.join(' ') } : {}) })
+export const ADMIN_SCOPE = 'admin';
+
+export async function signToken(user: { id: string; role: Role }, settings: JwtSettings): Promise<string> {
+  return new SignJWT(user.role === 'ADMIN' ? { scope: ADMIN_SCOPE } : {})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuer(settings.JWT_ISSUER)
@@ -57,11 +60,8 @@ export async function sessionFromAuthorization(header: string | undefined, setti
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub'],
     });
-    return {
-      viewer: { userId: payload.sub!, role: payload.role === 'ADMIN' ? 'ADMIN' : 'CUSTOMER' },
-      expiresAt: payload.exp! * 1000,
-      scopes: scopesOf(payload.scope),
-    };
+    const scopes = scopesOf(payload.scope);
+    return { viewer: { userId: payload.sub!, role: scopes.has(ADMIN_SCOPE) ? 'ADMIN' : 'CUSTOMER' }, expiresAt: payload.exp! * 1000, scopes };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw badToken('The token has expired.');
     if (error instanceof joseErrors.JWTClaimValidationFailed && error.reason === 'missing') {

@@ -14,7 +14,7 @@ import type { Logger } from './logger.ts';
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return withoutUpstreamResponse(formatted);
     const cause = unwrapResolverError(error);
     const lost = isConnectionLoss(cause);
     if (lost) logger.warn({ err: cause, path: formatted.path }, 'database connection lost during a request');
@@ -24,4 +24,15 @@ export function createFormatError(logger: Logger) {
       : ['INTERNAL_SERVER_ERROR', 'Internal server error'];
     return { message, path: formatted.path, locations: formatted.locations, extensions: { code: masked } };
   };
+}
+
+/**
+ * The gateway describes a subgraph's non-2xx answer in `extensions.response`:
+ * its internal URL, status and raw body. The code and message say what the
+ * client needs; where the subgraphs live is not theirs to know.
+ */
+function withoutUpstreamResponse(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('response' in formatted.extensions)) return formatted;
+  const { response: _response, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { signToken, viewerFromAuthorization } from '../src/auth.ts';
+import { sessionFromAuthorization, signToken, viewerFromAuthorization } from '../src/auth.ts';
 
 const settings = { JWT_SECRET: 'a-secret-that-is-at-least-32-characters', JWT_ISSUER: 'supergraph', JWT_AUDIENCE: 'supergraph' };
 const id = '00000000-0000-4000-8000-000000000001';
@@ -13,6 +13,19 @@ describe('viewerFromAuthorization', () => {
   it('reads the user and role from a valid token', async () => {
     const token = await signToken({ id, role: 'ADMIN' }, settings);
     expect(await viewerFromAuthorization(`Bearer ${token}`, settings)).toEqual({ userId: id, role: 'ADMIN' });
+  });
+
+  it('takes admins from the scope claim only, so the router and the subgraphs agree on who is one', async () => {
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(id).setIssuer('supergraph').setAudience('supergraph').setExpirationTime('1h').sign(new TextEncoder().encode(settings.JWT_SECRET));
+    const roleOnly = await sessionFromAuthorization(`Bearer ${await sign({ role: 'ADMIN' })}`, settings);
+    expect(roleOnly.viewer).toEqual({ userId: id, role: 'CUSTOMER' });
+    expect([...roleOnly.scopes]).toEqual([]);
+    const scoped = await sessionFromAuthorization(`Bearer ${await sign({ role: 'CUSTOMER', scope: 'read  admin ' })}`, settings);
+    expect(scoped.viewer).toEqual({ userId: id, role: 'ADMIN' });
+    expect([...scoped.scopes].sort()).toEqual(['admin', 'read']);
+    const notAString = await sessionFromAuthorization(`Bearer ${await sign({ scope: ['admin'] })}`, settings);
+    expect(notAString.viewer).toEqual({ userId: id, role: 'CUSTOMER' });
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { createHash } from 'node:crypto';
-import { GraphQLError, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { AccessRules, type Caller } from './authorization/accessRules.ts';
 import { authorizeOperation, type Authorized } from './authorization/authorizeOperation.ts';
 import type { RouterContext } from './routerContext.ts';
@@ -34,6 +34,8 @@ export interface OperationGuard {
 export interface Admission {
   /** Null when the operation is refused or nothing is left of it. */
   operation: GuardedOperation | null;
+  /** The gateway's plan-cache key for `operation.document` when it differs from the document asked for. */
+  queryHash?: string;
   /** Authorization errors (the rest still runs) and any guard's refusal. */
   errors: GraphQLError[];
   /** Set by a guard's refusal (429 for a rate limit). */
@@ -86,6 +88,10 @@ export class GuardedGateway implements GatewayInterface {
    * executor) and for graphql-ws subscriptions, which start outside it.
    */
   async admit(document: DocumentNode, operationName: string | null, variables: Record<string, unknown>, context: RouterContext): Promise<Admission> {
+    // Apollo runs the executor even when it could not pick the operation to
+    // run (several and no name, an unknown name); graphql-js would then
+    // answer with an error. So does the router, before anything is planned.
+    if (!getOperationAST(document, operationName)) return { operation: null, errors: [unresolvedOperation(document, operationName)] };
     const authorized = this.authorize(document, operationName, context);
     if (!authorized.document) return { operation: null, errors: authorized.errors };
     const { linked, apiSchema } = this.current!;
@@ -94,7 +100,17 @@ export class GuardedGateway implements GatewayInterface {
       const refusal = await guard.check?.(operation);
       if (refusal?.length) return { operation: null, errors: [...authorized.errors, ...refusal], http: refusal.find((error) => error.extensions.http)?.extensions.http as Admission['http'] };
     }
-    return { operation, errors: authorized.errors };
+    return { operation, errors: authorized.errors, ...(authorized.hash ? { queryHash: authorized.hash } : {}) };
+  }
+
+  /**
+   * Whether a subscription's document still stands under the current rules:
+   * the errors that refuse it, empty when it does. A supergraph reload that
+   * tightens a rule ends the subscriptions it no longer admits.
+   */
+  stillAdmitted(document: DocumentNode, operationName: string | null, context: RouterContext): readonly GraphQLError[] {
+    const authorized = this.authorize(document, operationName, context);
+    return authorized.document ? [] : authorized.errors;
   }
 
   /** Extensions the guards report for a result. */
@@ -122,13 +138,17 @@ export class GuardedGateway implements GatewayInterface {
   private guard(executor: GatewayExecutor): GatewayExecutor {
     return async (requestContext) => {
       const context = requestContext.context as RouterContext;
-      const admission = await this.admit(requestContext.document, requestContext.operationName, requestContext.request.variables ?? {}, context);
+      // The operation Apollo resolved, by the name the client sent: Apollo's
+      // own `operationName` is the resolved operation's, null when none was.
+      const operationName = requestContext.request.operationName ?? null;
+      const admission = await this.admit(requestContext.document, operationName, requestContext.request.variables ?? {}, context);
       if (!admission.operation) {
         applyHttp(requestContext, admission.http);
         return { errors: admission.errors.map(withoutHttp) };
       }
-      const { hash } = this.authorize(requestContext.document, requestContext.operationName, context);
-      const filtered = hash ? ({ ...requestContext, document: admission.operation.document, queryHash: hash } as GatewayGraphQLRequestContext) : requestContext;
+      const filtered = admission.queryHash
+        ? ({ ...requestContext, document: admission.operation.document, queryHash: admission.queryHash } as GatewayGraphQLRequestContext)
+        : requestContext;
       const result = await executor(filtered);
       const reported = this.report(admission.operation, result);
       return {
@@ -138,6 +158,17 @@ export class GuardedGateway implements GatewayInterface {
       };
     };
   }
+}
+
+/** graphql-js's own words for a document whose operation cannot be picked. */
+function unresolvedOperation(document: DocumentNode, operationName: string | null): GraphQLError {
+  const count = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+  const message = operationName
+    ? `Unknown operation named "${operationName}".`
+    : count > 1
+      ? 'Must provide operation name if query contains multiple operations.'
+      : 'Must provide an operation.';
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
 }
 
 function applyHttp(requestContext: GatewayGraphQLRequestContext, http: Admission['http']): void {

@@ -113,6 +113,25 @@ describe('hot reload of a published supergraph', () => {
     await waitFor('the rule to go', async () => !(await graphql(router.url, query)).errors, { timeoutMs: 5_000 });
   });
 
+  it('ends a live subscription a newly published rule no longer admits, with that rule\'s code', async () => {
+    const client = wsClient(router.url);
+    const open = subscribe(client, 'subscription { noteCreated { id } }');
+    await waitFor('the subscription', () => router.subscriptions!.subscriberCount === 1);
+    await publishSupergraph({
+      out: published,
+      supergraphSdl: await supergraphWithNotes((sdl) =>
+        sdl.replace('import: ["@key", "@shareable"]', 'import: ["@key", "@shareable", "@authenticated"]').replace(/\n(\s*)noteCreated(\([^)]*\))?: Note!/, '\n$1noteCreated$2: Note! @authenticated'),
+      ),
+      subgraphSdls: {},
+    });
+    const ended = await open.nth(1, 5_000);
+    expect(ended.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(ended.errors[0].message).toMatch(/no longer allowed/);
+    await waitFor('the subscription to end', () => router.subscriptions!.subscriberCount === 0);
+    await client.dispose();
+    await publishSupergraph({ out: published, supergraphSdl: await supergraphWithNotes((sdl) => sdl), subgraphSdls: {} });
+  });
+
   it('keeps serving the old supergraph when the published one fails to load', async () => {
     const rejected = router.reloads.rejected;
     await writeFileAtomically(published, 'this is not a supergraph');

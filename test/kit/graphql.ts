@@ -9,7 +9,7 @@ export async function graphql<T = Record<string, any>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal; operationName?: string } = {},
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
@@ -18,7 +18,7 @@ export async function graphql<T = Record<string, any>>(
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, ...(options.operationName === undefined ? {} : { operationName: options.operationName }) }),
     signal: options.signal,
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;

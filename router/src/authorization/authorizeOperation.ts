@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  getOperationAST,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -10,7 +11,6 @@ import {
   type GraphQLError,
   type GraphQLNamedType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -48,8 +48,8 @@ export function authorizeOperation(
   operationName: string | null | undefined,
   caller: Caller,
 ): Authorized {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations[0];
+  // Which operation runs is decided as graphql-js decides it; none (several and no name) is the caller's to refuse.
+  const operation = getOperationAST(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!rules.any || !operation || !root) return { document, errors: [] };
 

@@ -15,7 +15,7 @@ const SUBSCRIBER_BUFFER = 256;
 
 /** One distinct subscription: same document, variables and viewer. */
 export interface SubscriptionSpec {
-  /** Identifies the group: document + variables + viewer. */
+  /** Identifies the group: document + variables + the token events are looked up with. */
   key: string;
   field: SubscriptionField;
   args: Record<string, unknown>;
@@ -44,7 +44,7 @@ interface Group {
 
 /**
  * Fans events out to subscribers. Subscribers with the same document,
- * variables and viewer share a group; an event is resolved once per
+ * variables and token share a group; an event is resolved once per
  * matching group and the result is pushed to every member, so the work per
  * event grows with distinct subscriptions, not with subscribers.
  */
@@ -165,11 +165,11 @@ export class SubscriptionHub {
       const errors = group.spec.revalidate(schema);
       if (errors.length === 0) continue;
       const result: ExecutionResult = {
-        errors: errors.map(
-          (error) =>
-            new GraphQLError(`The supergraph changed and this subscription no longer validates: ${error.message}`, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-            }),
+        // A validation error has no code of its own; a refusal (a rule the new supergraph added) keeps its code.
+        errors: errors.map((error) =>
+          error.extensions?.code
+            ? new GraphQLError(`The supergraph changed and this subscription is no longer allowed: ${error.message}`, { path: error.path, extensions: error.extensions })
+            : new GraphQLError(`The supergraph changed and this subscription no longer validates: ${error.message}`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
         ),
       };
       for (const sink of [...group.sinks]) {

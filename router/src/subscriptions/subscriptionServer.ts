@@ -46,7 +46,7 @@ export interface SubscriptionServerOptions {
   /** The supergraph's current API schema. */
   schema: () => GraphQLSchema;
   /** Authorizes and checks a subscription when it starts, as the executor does for every other operation. */
-  gateway: Pick<GuardedGateway, 'admit'>;
+  gateway: Pick<GuardedGateway, 'admit' | 'stillAdmitted'>;
   /** Null when the router has no event source: subscribing is then an error, queries still work. */
   hub: SubscriptionHub | null;
 }
@@ -123,15 +123,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === 'FragmentDefinition');
     const entityQuery = field.lookup ? toEntityQuery(operation, rootField as FieldNode, field.lookup, fragments) : null;
-    const viewerKey = context.viewer ? `${context.viewer.userId}:${context.viewer.role}:${[...context.scopes].sort().join(' ')}` : 'anonymous';
+    // Per token, not per user: each event is looked up with the group's token, which must outlive none of its members.
+    const callerKey = context.authorization ?? 'anonymous';
     const responseKey = rootField.alias?.value ?? rootField.name.value;
     return {
       // Coerced variables: only declared ones, as deep as their types (raw ones may nest too deep to stringify).
-      key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, viewerKey]),
+      key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, callerKey]),
       field,
       args,
       viewer: context.viewer,
-      revalidate: (next) => validate(next, requested, rules),
+      revalidate: (next) => {
+        const invalid = validate(next, requested, rules);
+        return invalid.length ? invalid : options.gateway.stillAdmitted(requested, operationName ?? null, context);
+      },
       resolve: async (event) => {
         const eventContext: RouterContext = { ...context, requestId: `event-${event.id}`, event: { id: event.id } };
         const result = entityQuery

@@ -1,4 +1,3 @@
 export { loadUsersConfig, type UsersConfig } from './config.ts';
 export { startUsersSubgraph, type UsersSubgraph } from './server.ts';
 export { seedUsers } from './seed/seedUsers.ts';
-export { tokenScopes } from './tokenScopes.ts';

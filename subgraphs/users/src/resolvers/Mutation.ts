@@ -3,7 +3,6 @@ import { Prisma } from '../__generated__/prisma/client.ts';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { DECOY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { parseSignUp } from '../signUpInput.ts';
-import { tokenScopes } from '../tokenScopes.ts';
 import { userRegistered } from '../userEvents.ts';
 
 const emailTaken = () =>
@@ -21,7 +20,7 @@ export const Mutation: MutationResolvers = {
         await appendToOutbox(tx, { actorId: viewer?.userId ?? null, correlationId: requestId }, userRegistered(created));
         return created;
       });
-      return { token: await signToken(user, config, tokenScopes(user.role)), user };
+      return { token: await signToken(user, config), user };
     } catch (error) {
       // Two sign-ups for one address can both pass the check above; the unique index decides.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw emailTaken();
@@ -36,6 +35,6 @@ export const Mutation: MutationResolvers = {
     if (!user || !valid) {
       throw appError('UNAUTHENTICATED', 'The e-mail address or password is incorrect.', { field: 'input.password' });
     }
-    return { token: await signToken(user, config, tokenScopes(user.role)), user };
+    return { token: await signToken(user, config), user };
   },
 };
