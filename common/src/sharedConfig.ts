@@ -9,7 +9,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  * parses `process.env` once at start-up.
  */
 export const sharedConfigSchema = z.object({
-  /** `production` hides field suggestions and requires a real JWT_SECRET. @default development */
+  /** `production` hides field suggestions and requires a real JWT_SECRET (and SUBGRAPH_SIGNING_SECRETS where declared). @default development */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
