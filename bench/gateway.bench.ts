@@ -5,7 +5,7 @@ import { DEMO_PASSWORD } from '@supergraph/common';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { percentile } from './percentiles.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
-import { freePort, runService, waitForGraphQL, type Service } from './processes.ts';
+import { freePort, runService, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
 
 // `npm run bench`: the README's cross-subgraph query through our router and
 // through a plain @apollo/gateway, over the same three subgraph processes, in
@@ -74,7 +74,7 @@ try {
   services.push(runService('bench/plainGateway.ts', { ...env, ROUTER_PORT: String(plainPort) }));
   const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
   const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;
-  await Promise.all([...SUBGRAPHS.map((name) => waitForGraphQL(env[`${name.toUpperCase()}_ROUTING_URL`]!)), waitForGraphQL(routerUrl), waitForGraphQL(plainUrl)]);
+  await Promise.all([...SUBGRAPHS.map((name) => waitForHealth(env[`${name.toUpperCase()}_ROUTING_URL`]!)), waitForGraphQL(routerUrl), waitForGraphQL(plainUrl)]);
 
   const login = await post(routerUrl, {
     query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',

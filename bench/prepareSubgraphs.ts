@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { createTemplate, databaseUrl, dropDatabase, SUBGRAPHS, templateName } from '../test/kit/postgres.ts';
 import { freePort, runOnce } from './processes.ts';
 
 /**
  * Fresh migrated and seeded databases for the three subgraphs, and the
  * environment that runs each subgraph on its own free port against them
- * (routing URLs included, for the router). Settings as in production.
+ * (routing URLs included, for the router). Settings as in production, so
+ * subgraphs answer only requests signed with SUBGRAPH_SIGNING_SECRETS: every
+ * gateway measured must sign, as ours does.
  */
 export async function prepareSubgraphs(runId: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
   await Promise.all(SUBGRAPHS.map((name) => createTemplate(name, runId)));
@@ -13,6 +16,7 @@ export async function prepareSubgraphs(runId: string, extra: NodeJS.ProcessEnv =
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-that-is-at-least-32-chars',
+    SUBGRAPH_SIGNING_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
     // The load logs in as demo users: a demo on purpose, on throwaway databases.
     ALLOW_DEMO_ACCOUNTS: 'true',
     ...extra,

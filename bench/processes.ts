@@ -51,17 +51,18 @@ export function runOnce(entry: string, env: NodeJS.ProcessEnv): Promise<void> {
   );
 }
 
+/** Polls a service's `/health` (next to its `/graphql`) until it answers 200: subgraphs answer no unsigned query. */
+export const waitForHealth = (graphqlUrl: string, timeoutMs = 60_000) => waitUntilOk(graphqlUrl.replace(/\/graphql$/, '/health'), {}, timeoutMs);
+
 /** Polls a GraphQL endpoint until it answers a trivial query. */
-export async function waitForGraphQL(url: string, timeoutMs = 60_000): Promise<void> {
+export const waitForGraphQL = (url: string, timeoutMs = 60_000) =>
+  waitUntilOk(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }, timeoutMs);
+
+async function waitUntilOk(url: string, init: RequestInit, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (response.ok) return;
+      if ((await fetch(url, init)).ok) return;
     } catch {
       // not listening yet
     }

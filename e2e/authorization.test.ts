@@ -5,7 +5,7 @@ import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
-import { TEST_JWT, tokenFor } from '../test/kit/tokens.ts';
+import { newSigningSecret, TEST_JWT, tokenFor } from '../test/kit/tokens.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
 
@@ -17,6 +17,7 @@ let stack: TestStack;
 const [alice, bob] = demoUsers;
 const admin = demoUsers.find((user) => user.role === 'ADMIN')!;
 const tokens: Record<'alice' | 'bob' | 'admin', string> = { alice: '', bob: '', admin: '' };
+const signingSecret = newSigningSecret();
 
 const publish = (event: NewEvent) => bus.publish(event.type, createEvent(event, { actorId: null, correlationId: null }));
 const codes = (response: { errors?: { extensions?: Record<string, unknown> }[] }) => (response.errors ?? []).map((error) => error.extensions?.code);
@@ -24,7 +25,7 @@ const codes = (response: { errors?: { extensions?: Record<string, unknown> }[] }
 beforeAll(async () => {
   stack = await startStack({
     seed: true,
-    env: { NODE_ENV: 'production', JWT_SECRET: TEST_JWT.JWT_SECRET },
+    env: { NODE_ENV: 'production', JWT_SECRET: TEST_JWT.JWT_SECRET, SUBGRAPH_SIGNING_SECRETS: signingSecret },
     runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
   });
   [tokens.alice, tokens.bob, tokens.admin] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id), tokenFor(admin.id, 'ADMIN')]);
@@ -114,7 +115,7 @@ describe('e-mail addresses (row 2)', () => {
   });
 
   it('the users subgraph keeps its own rule: called with a customer token it refuses another user’s address', async () => {
-    const response = await graphql(stack.users.url, 'query($id: ID!) { user(id: $id) { email } }', { id: bob.id }, { token: tokens.alice });
+    const response = await graphql(stack.users.url, 'query($id: ID!) { user(id: $id) { email } }', { id: bob.id }, { token: tokens.alice, signWith: signingSecret });
     expect(response.data).toEqual({ user: { email: null } });
     expect(codes(response)).toEqual(['FORBIDDEN']);
   });

@@ -8,9 +8,11 @@ import { createUsersDb } from '../subgraphs/users/src/db.ts';
 import { startSupergraph } from '../scripts/startSupergraph.ts';
 import { errorCode, graphql } from '../test/kit/graphql.ts';
 import { createTestDatabase } from '../test/kit/postgres.ts';
-import { TEST_JWT } from '../test/kit/tokens.ts';
+import { newSigningSecret, TEST_JWT } from '../test/kit/tokens.ts';
 
+// npm start makes its own signing secret; a subgraph started alone needs one in production.
 const production = { NODE_ENV: 'production', JWT_SECRET: TEST_JWT.JWT_SECRET };
+const productionSubgraph = { ...production, SUBGRAPH_SIGNING_SECRETS: newSigningSecret() };
 const admin = demoUsers.find((user) => user.role === 'ADMIN')!;
 const logIn = 'mutation($input: LogInInput!) { logIn(input: $input) { token } }';
 
@@ -37,7 +39,7 @@ describe('demo accounts', () => {
     const seeder = createUsersDb(database.url, 1, createLogger('seed', 'silent'));
     try {
       await seedUsers(seeder);
-      const env = { ...process.env, ...production, USERS_DATABASE_URL: database.url, USERS_PORT: '0' };
+      const env = { ...process.env, ...productionSubgraph, USERS_DATABASE_URL: database.url, USERS_PORT: '0' };
       await expect(startUsersSubgraph(loadUsersConfig(env))).rejects.toThrow(/demo accounts .*admin@example\.com.*ALLOW_DEMO_ACCOUNTS=true/s);
 
       const allowed = await startUsersSubgraph(loadUsersConfig({ ...env, ALLOW_DEMO_ACCOUNTS: 'true' }));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createLogger, runMigrations } from '@supergraph/common';
 import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
@@ -27,6 +28,8 @@ export function seedDemoData(env: NodeJS.ProcessEnv): boolean {
 
 export interface Supergraph {
   url: string;
+  /** Where each subgraph listens; they answer only requests the router signed. */
+  subgraphUrls: { users: string; notes: string; orders: string };
   stop: () => Promise<void>;
 }
 
@@ -37,7 +40,9 @@ export interface Supergraph {
  * applied on every start, and demo data seeded (idempotently) when
  * `seedDemoData` says so. Events travel
  * through RabbitMQ and Redis when `AMQP_URL` and `REDIS_URL` are both set
- * (run the bridge too), otherwise in process.
+ * (run the bridge too), otherwise in process. Without
+ * `SUBGRAPH_SIGNING_SECRETS`, a secret made for this run signs the router's
+ * requests to the subgraphs, so their ports answer nothing else here either.
  */
 export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log = console.log): Promise<Supergraph> {
   const dataDir = path.resolve(root, env.SUPERGRAPH_DATA_DIR ?? '.data');
@@ -62,9 +67,11 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     log(`Applying migrations (${urls.map((u) => `${u.name}: ${u.embedded ? 'embedded' : 'external'}`).join(', ')})...`);
     await Promise.all(urls.map(({ name, variable, url }) => runMigrations(path.join(root, 'subgraphs', name), variable, url)));
 
+    // Every service runs in this process, so a secret nobody else knows costs nothing to share.
+    const signing = env.SUBGRAPH_SIGNING_SECRETS?.trim() ? {} : { SUBGRAPH_SIGNING_SECRETS: `whsec_${randomBytes(32).toString('base64')}` };
     const external = Boolean(env.AMQP_URL && env.REDIS_URL);
     const inProcess = external ? null : createInProcessEvents(createLogger('events', env.LOG_LEVEL ?? 'info'));
-    const subgraphEnv: NodeJS.ProcessEnv = { ...env };
+    const subgraphEnv: NodeJS.ProcessEnv = { ...env, ...signing };
     if (inProcess) {
       delete subgraphEnv.AMQP_URL;
       // The embedded Postgres serves one session; polling is simpler than LISTEN there and 100 ms is plenty.
@@ -89,6 +96,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     const router = await startRouter(
       loadRouterConfig({
         ...env,
+        ...signing,
         USERS_ROUTING_URL: users.url,
         NOTES_ROUTING_URL: notes.url,
         ORDERS_ROUTING_URL: orders.url,
@@ -97,7 +105,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
       inProcess ? { eventSource: inProcess.eventSource } : {},
     );
     stops.push(router.stop);
-    return { url: router.url, stop };
+    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url }, stop };
   } catch (error) {
     await stop();
     throw error;

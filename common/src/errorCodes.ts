@@ -7,7 +7,8 @@
 export const errorCodes = {
   BAD_REQUEST: 'The HTTP request itself is malformed (unparseable JSON, body too large).',
   BAD_USER_INPUT: 'An argument or input field is invalid; `extensions.field` names it.',
-  UNAUTHENTICATED: 'No valid token: the operation needs a signed-in user, or the token is malformed or expired.',
+  UNAUTHENTICATED:
+    'No valid token: the operation needs a signed-in user, or the token is malformed or expired. At a subgraph called directly: the request does not carry a valid router signature.',
   FORBIDDEN: 'The signed-in user may not act on this object.',
   NOT_FOUND: 'The object named by `extensions.field` does not exist.',
   CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',

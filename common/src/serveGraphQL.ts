@@ -10,6 +10,7 @@ import { createFormatError } from './formatError.ts';
 import type { Logger } from './logger.ts';
 import { nestingGuard } from './nestingGuard.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
+import { requireRouterSignature } from './requireRouterSignature.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 import { textInputGuard } from './textInputGuard.ts';
 
@@ -32,6 +33,12 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Extra fields for the `/health` body (the router reports its live subscriptions). */
   healthDetails?: () => Record<string, unknown>;
+  /**
+   * Secrets of the router's signature, which every request to `/graphql` must
+   * then carry (subgraphs; see subgraphSignature.ts). Unset: none is asked
+   * for, as at the router itself, whose clients sign nothing.
+   */
+  routerSignatureSecrets?: readonly string[];
   /** Extra routes mounted before `/graphql` (the router adds its own). */
   routes?: (app: express.Express) => void;
   /**
@@ -98,9 +105,11 @@ export async function serveGraphQL<TContext extends BaseContext>(
     }
   });
   options.routes?.(app);
+  const signature = options.routerSignatureSecrets ? requireRouterSignature(options.routerSignatureSecrets, options.logger) : null;
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: signature?.verifyBody }),
+    ...(signature?.refuseUnsigned ?? []),
     nestingGuard(documentLimits(options.config)),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {

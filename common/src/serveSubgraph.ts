@@ -7,7 +7,7 @@ import { startSubgraphOutbox, type SubgraphEvents } from './events/subgraphOutbo
 import { createLogger, type Logger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './serveGraphQL.ts';
 import { settleWithin } from './settleWithin.ts';
-import type { SharedConfig } from './sharedConfig.ts';
+import type { SharedConfig, SubgraphSigningConfig } from './sharedConfig.ts';
 
 /** What the bootstrap needs of a subgraph's Prisma client. */
 export interface SubgraphDb {
@@ -18,7 +18,7 @@ export interface SubgraphDb {
 
 export interface SubgraphOptions<Db extends SubgraphDb, TContext extends BaseContext> {
   name: string;
-  config: SharedConfig & OutboxConfig;
+  config: SharedConfig & OutboxConfig & SubgraphSigningConfig;
   port: number;
   host: string;
   db: Db;
@@ -39,8 +39,9 @@ export type RunningSubgraph<Db> = RunningServer & {
 
 /**
  * The bootstrap every subgraph shares: SQL debug logging, the HTTP shell,
- * a `/health` that checks the database, the caller's token verified again
- * (never trust the network between router and subgraph), the outbox relay,
+ * a `/health` that checks the database, the router's signature required on
+ * every request and the caller's token verified again (never trust the
+ * network between router and subgraph), the outbox relay,
  * and a stop that lets the server drain, then the relay finish its batch,
  * then closes the pool.
  */
@@ -50,6 +51,11 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
   const { name, config, db } = options;
   const logger = createLogger(name, config.LOG_LEVEL);
   db.$on('query', (event) => logger.debug({ sql: event.query, ms: event.duration }, 'sql'));
+  if (!config.SUBGRAPH_SIGNING_SECRETS) {
+    // parseConfig already refuses this; a config built another way must not open the subgraph either.
+    if (config.NODE_ENV === 'production') throw new Error(`${name}: SUBGRAPH_SIGNING_SECRETS must be set in production`);
+    logger.warn('SUBGRAPH_SIGNING_SECRETS is unset: this subgraph answers unsigned requests from anyone');
+  }
   const server = await serveGraphQL<TContext>({
     name,
     port: options.port,
@@ -57,6 +63,7 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
     config,
     logger,
     apollo: { schema: options.schema },
+    routerSignatureSecrets: config.SUBGRAPH_SIGNING_SECRETS,
     checkHealth: async () => void (await db.$executeRawUnsafe('SELECT 1')),
     context: async ({ headers, requestId, logger }) =>
       options.context({ db, viewer: await viewerFromAuthorization(headers.authorization, config), requestId, logger }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signingSecretProblem } from './subgraphSignature.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -8,7 +9,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  * parses `process.env` once at start-up.
  */
 export const sharedConfigSchema = z.object({
-  /** `production` hides field suggestions and requires a real JWT_SECRET. @default development */
+  /** `production` hides field suggestions and requires a real JWT_SECRET (and SUBGRAPH_SIGNING_SECRETS where declared). @default development */
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,6 +39,43 @@ export const sharedConfigSchema = z.object({
 
 export type SharedConfig = z.infer<typeof sharedConfigSchema>;
 
+/**
+ * Settings of the services on either end of a subgraph request: the router
+ * (signs) and every subgraph (verifies). Their `config.ts` extends its schema
+ * with these; the bridge, which talks to neither, does not.
+ */
+export const subgraphSigningConfigSchema = z.object({
+  /**
+   * Secrets of the router's signature on subgraph requests (Standard Webhooks:
+   * base64 of at least 24 random bytes, optionally prefixed `whsec_`),
+   * comma-separated so the secret can be rotated: the router signs with the
+   * first, a subgraph accepts any. Required in production. Unset elsewhere,
+   * the router does not sign and subgraphs accept unsigned requests.
+   * @default unset
+   */
+  SUBGRAPH_SIGNING_SECRETS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      // Blank is unset: docker-compose passes an unset variable on as "".
+      if (value === undefined || value.trim() === '') return undefined;
+      const secrets = value.split(',').map((secret) => secret.trim());
+      secrets.forEach((secret, index) => {
+        const problem = secret === '' ? 'is empty' : signingSecretProblem(secret);
+        if (problem) context.addIssue({ code: 'custom', message: `secret ${index + 1} of ${secrets.length} ${problem}` });
+      });
+      return secrets;
+    }),
+});
+
+export type SubgraphSigningConfig = z.infer<typeof subgraphSigningConfigSchema>;
+
+/** Settings a production service whose schema declares them cannot start without. */
+const requiredInProduction = {
+  SUBGRAPH_SIGNING_SECRETS:
+    'the router signs every subgraph request with it and subgraphs refuse unsigned ones; e.g. whsec_$(openssl rand -base64 32), the same on the router and every subgraph',
+};
+
 /** Parses the environment against a schema and fails with every bad setting named. */
 export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, service: string): z.infer<S> {
   const result = schema.safeParse(env);
@@ -48,6 +86,12 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   const config = result.data as SharedConfig;
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === sharedConfigSchema.shape.JWT_SECRET.parse(undefined)) {
     throw new Error(`${service}: JWT_SECRET must be set in production`);
+  }
+  for (const [name, why] of Object.entries(requiredInProduction)) {
+    const declared = schema instanceof z.ZodObject && name in schema.shape;
+    if (config.NODE_ENV === 'production' && declared && (result.data as Record<string, unknown>)[name] === undefined) {
+      throw new Error(`${service}: ${name} must be set in production (${why})`);
+    }
   }
   return result.data;
 }

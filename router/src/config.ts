@@ -1,9 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseConfig, sharedConfigSchema } from '@supergraph/common';
+import { parseConfig, sharedConfigSchema, subgraphSigningConfigSchema } from '@supergraph/common';
 
-/** Settings of the router, read once at start-up. Shared ones: see common/sharedConfig.ts. */
-export const routerConfigSchema = sharedConfigSchema.extend({
+/**
+ * Settings of the router, read once at start-up. Shared ones, the
+ * SUBGRAPH_SIGNING_SECRETS it signs subgraph requests with included: see
+ * common/sharedConfig.ts.
+ */
+export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfigSchema.shape).extend({
   /** @default 4000 */
   ROUTER_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** @default 127.0.0.1 */

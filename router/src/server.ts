@@ -10,6 +10,7 @@ import { publishedSupergraph } from './publishedSupergraph.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
+import { signingFetcher } from './signingFetcher.ts';
 import { createSubgraphFetcher, SubgraphDataSource } from './subgraphDataSource.ts';
 import type { EventSource } from './subscriptions/eventSource.ts';
 import { redisEventSource } from './subscriptions/redisEventSource.ts';
@@ -45,11 +46,14 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     ? enforcedSecurityManager(publishedSupergraph(config.SUPERGRAPH_FILE, logger, () => reloads.rejected++))
     : withEnforcedSecurityLinks(await composeAtStart(config, logger));
   const transport = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
+  // Subgraphs accept every listed secret; signing with the first lets a new one be rolled out to them before the router.
+  const signingSecret = config.SUBGRAPH_SIGNING_SECRETS?.[0];
+  const fetcher = signingSecret ? signingFetcher(transport.fetcher, signingSecret) : transport.fetcher;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
     // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: transport.fetcher }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher }),
   });
   const guards: OperationGuard[] = [];
   const guarded = new GuardedGateway(gateway, guards);

@@ -13,20 +13,25 @@ export interface TestStack {
   stop: () => Promise<void>;
 }
 
-/** All three subgraphs on fresh databases behind a router, each on a free port. */
+/**
+ * All three subgraphs on fresh databases behind a router, each on a free
+ * port. `env` adds settings to every service (e.g. NODE_ENV,
+ * SUBGRAPH_SIGNING_SECRETS); `routerEnv` to the router alone.
+ */
 export async function startStack(
-  options: { seed?: boolean; env?: NodeJS.ProcessEnv; runtime?: RouterRuntime; events?: SubgraphEvents } = {},
+  options: { seed?: boolean; env?: NodeJS.ProcessEnv; routerEnv?: NodeJS.ProcessEnv; runtime?: RouterRuntime; events?: SubgraphEvents } = {},
 ): Promise<TestStack> {
   const [users, notes, orders] = await Promise.all([
-    startSubgraphForTest('users', { events: options.events }),
-    startSubgraphForTest('notes', { events: options.events }),
-    startSubgraphForTest('orders', { events: options.events }),
+    startSubgraphForTest('users', { env: options.env, events: options.events }),
+    startSubgraphForTest('notes', { env: options.env, events: options.events }),
+    startSubgraphForTest('orders', { env: options.env, events: options.events }),
   ]);
   if (options.seed) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
   const router = await startRouter(
     loadRouterConfig({
       ...process.env,
       ...options.env,
+      ...options.routerEnv,
       ROUTER_PORT: '0',
       USERS_ROUTING_URL: users.url,
       NOTES_ROUTING_URL: notes.url,

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { outboxConfigSchema, parseConfig, sharedConfigSchema } from '@supergraph/common';
+import { outboxConfigSchema, parseConfig, sharedConfigSchema, subgraphSigningConfigSchema } from '@supergraph/common';
 
 /**
- * Settings of the users subgraph, read once at start-up. Shared ones: see
+ * Settings of the users subgraph, read once at start-up. Shared ones, the
+ * router signature's SUBGRAPH_SIGNING_SECRETS included: see
  * common/sharedConfig.ts. Where its events go, documented in
  * common/events/outboxConfig.ts: AMQP_URL (default unset: events stay in the
  * outbox unless a publisher is injected), AMQP_EXCHANGE (supergraph.events),
  * OUTBOX_POLL_INTERVAL_MS (1000) and OUTBOX_LISTEN (true).
  */
-export const usersConfigSchema = sharedConfigSchema.extend(outboxConfigSchema.shape).extend({
+export const usersConfigSchema = sharedConfigSchema.extend(outboxConfigSchema.shape).extend(subgraphSigningConfigSchema.shape).extend({
   /** PostgreSQL database owned by this subgraph. Required. */
   USERS_DATABASE_URL: z.string().url(),
   /** @default 4001 */
