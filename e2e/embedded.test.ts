@@ -20,6 +20,9 @@ interface Started {
 }
 
 /** `npm start` as a user runs it, with no database URLs, on free ports and a throwaway data folder. */
+/** Process groups of the `npm start`s this file started and has not yet seen stop. */
+const running = new Set<number>();
+
 function npmStart(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, NODE_ENV: 'development' };
   for (const name of ['USERS', 'NOTES', 'ORDERS']) {
@@ -28,6 +31,7 @@ function npmStart(): Promise<Started> {
   }
   env.ROUTER_PORT = '0';
   const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child.pid!);
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -63,6 +67,7 @@ async function interrupt(started: Started): Promise<void> {
     if (Date.now() > deadline) throw new Error(`npm start did not stop within 20 s of Ctrl-C:\n${started.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  running.delete(started.child.pid!);
 }
 
 async function logIn(url: string, email: string): Promise<string> {
@@ -80,7 +85,11 @@ async function askExampleQuery(url: string) {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-embedded-'));
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  // A failed assertion skips the test's own Ctrl-C: its supergraph must not outlive the run.
+  for (const pid of running) if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 describe('npm start (embedded PostgreSQL, nothing installed)', () => {
   it("serves the README's example query from seeded data, stops on Ctrl-C and keeps its data across restarts", async () => {

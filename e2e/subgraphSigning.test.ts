@@ -107,7 +107,7 @@ describe('production subgraphs answer only the router', () => {
   });
 
   it('answers a direct request signed with a listed secret', async () => {
-    const response = await graphql(stack.users.url, USER_EMAIL, { r: [{ __typename: 'User', id: user.id }] }, { signWith: OLD });
+    const response = await graphql(stack.users.url, USER_EMAIL, { r: [{ __typename: 'User', id: user.id }] }, { signWith: OLD, token: user.token });
     expect(response.errors).toBeUndefined();
     expect(response.data!._entities).toEqual([{ email: 'signed@example.com' }]);
   });
