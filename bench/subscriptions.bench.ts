@@ -74,7 +74,9 @@ async function pipelineRun(): Promise<Figures> {
     );
     for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
     const routerPort = await freePort();
-    services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:` }));
+    // Every subscriber is an anonymous socket from 127.0.0.1, one subscription each: the caps admit exactly them.
+    const caps = { WS_MAX_SOCKETS_PER_IP: String(SUBSCRIBERS), WS_MAX_SUBSCRIPTIONS_PER_IP: String(SUBSCRIBERS), WS_MAX_SUBSCRIPTIONS_PER_ROUTER: String(SUBSCRIBERS) };
+    services.push(runService('router/src/main.ts', { ...env, ...caps, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:` }));
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
 

@@ -34,6 +34,27 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Milliseconds between WebSocket pings. @default 12000 */
   WS_KEEPALIVE_MS: z.coerce.number().int().positive().default(12_000),
+  /*
+   * Caps on what WebSockets may hold open, counted by this router process
+   * alone (limits shared across routers are rate limits). A subscription
+   * over a cap is refused with SUBSCRIPTION_LIMIT_EXCEEDED; a socket over a
+   * cap is closed at `connection_init` with 4429. Queries and mutations over
+   * a socket are not counted. A browser app multiplexes its subscriptions
+   * over one socket per tab; anonymous clients are counted per address, and
+   * many people share one behind a NAT, hence the higher anonymous caps.
+   */
+  /** Active subscriptions on one socket. @default 100 */
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(100),
+  /** Active subscriptions of one signed-in user, over all their sockets. @default 200 */
+  WS_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().positive().default(200),
+  /** Open sockets of one signed-in user (tabs, devices). @default 10 */
+  WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().positive().default(10),
+  /** Active subscriptions of the anonymous sockets of one client address (an IPv6 client's /64). @default 500 */
+  WS_MAX_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().positive().default(500),
+  /** Open anonymous sockets of one client address (an IPv6 client's /64). @default 50 */
+  WS_MAX_SOCKETS_PER_IP: z.coerce.number().int().positive().default(50),
+  /** Active subscriptions on this router, whoever holds them. @default 10000 */
+  WS_MAX_SUBSCRIPTIONS_PER_ROUTER: z.coerce.number().int().positive().default(10_000),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

@@ -15,6 +15,7 @@ import { createSubgraphFetcher, SubgraphDataSource } from './subgraphDataSource.
 import type { EventSource } from './subscriptions/eventSource.ts';
 import { redisEventSource } from './subscriptions/redisEventSource.ts';
 import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
+import type { SubscriptionLimits } from './subscriptions/subscriptionLimits.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { enforcedSecurityManager, withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
@@ -23,6 +24,8 @@ import { trackOperations } from './trackOperations.ts';
 export interface Router extends RunningServer {
   /** Null when the router has no event source. */
   subscriptions: SubscriptionHub | null;
+  /** Sockets and subscriptions counted against the WebSocket limits now. */
+  subscriptionLimits: Pick<SubscriptionLimits, 'usage'>;
   /** Supergraph switches since start: applied, and published files that failed to load. */
   reloads: { applied: number; rejected: number };
 }
@@ -116,6 +119,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   return {
     ...server,
     subscriptions: hub,
+    subscriptionLimits: subscriptionServer.limits,
     reloads,
     stop: () =>
       (stopped ??= (async () => {

@@ -11,7 +11,7 @@ import { graphql } from '../../test/kit/graphql.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../test/kit/tokens.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
-import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
+import { protocolSocket, subscribe, wsClient } from '../../test/kit/wsClient.ts';
 
 const repoConfig = path.resolve(import.meta.dirname, '../../supergraph.yaml');
 const bus = new PubSub();
@@ -54,6 +54,8 @@ beforeAll(async () => {
       USERS_ROUTING_URL: users.url,
       NOTES_ROUTING_URL: notes.url,
       ORDERS_ROUTING_URL: orders.url,
+      // Small enough to reach: a subscription the reload ends must give its slot back.
+      WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2',
     }),
     { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
   );
@@ -140,13 +142,21 @@ describe('hot reload of a published supergraph', () => {
     expect((await fetch(router.url.replace('/graphql', '/health'))).status).toBe(200);
   });
 
-  it('ends a subscription the new supergraph no longer validates, with a clear error', async () => {
-    const client = wsClient(router.url, await tokenFor(alice.id));
-    const doomed = subscribe(client, 'subscription { noteCreated { title } }');
-    await waitFor('the subscription', () => router.subscriptions!.subscriberCount === 1);
+  it('ends a subscription the new supergraph no longer validates, with a clear error, and gives its slot back', async () => {
+    const socket = await protocolSocket(router.url, { token: await tokenFor(alice.id) });
+    socket.subscribe('kept', 'subscription { noteCreated { id } }');
+    socket.subscribe('doomed', 'subscription { noteCreated { title } }');
+    await waitFor('the subscriptions', () => router.subscriptions!.subscriberCount === 2);
+    socket.subscribe('refused', 'subscription { noteCreated { id } }');
+    expect((await waitFor('the refusal', () => socket.errors('refused')))[0].extensions.code).toBe('SUBSCRIPTION_LIMIT_EXCEEDED');
+
     await writeFileAtomically(published, await supergraphWithNotes(withoutField('title')));
-    const ended = await doomed.nth(1);
-    expect(ended.errors[0].message).toMatch(/no longer validates.*title/);
-    await client.dispose();
+    await waitFor('the end of the doomed one', () => socket.messages.some((message) => message.id === 'doomed' && message.type === 'complete'));
+    expect(socket.results('doomed')[0].errors[0].message).toMatch(/no longer validates.*title/);
+    await waitFor('the doomed one to leave', () => router.subscriptions!.subscriberCount === 1);
+    socket.subscribe('successor', 'subscription { noteCreated { id } }');
+    await waitFor('its successor', () => router.subscriptions!.subscriberCount === 2);
+    expect(socket.errors('successor')).toBeUndefined();
+    await socket.close();
   });
 });

@@ -25,4 +25,18 @@ describe('loadRouterConfig', () => {
   it('names an invalid routing override', () => {
     expect(() => loadRouterConfig({ NOTES_ROUTING_URL: 'not a url' })).toThrow();
   });
+
+  it('caps WebSockets by default, and names a cap that is not a positive integer', () => {
+    const config = loadRouterConfig({});
+    expect({
+      perSocket: config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      perUser: config.WS_MAX_SUBSCRIPTIONS_PER_USER,
+      socketsPerUser: config.WS_MAX_SOCKETS_PER_USER,
+      perIp: config.WS_MAX_SUBSCRIPTIONS_PER_IP,
+      socketsPerIp: config.WS_MAX_SOCKETS_PER_IP,
+      perRouter: config.WS_MAX_SUBSCRIPTIONS_PER_ROUTER,
+    }).toEqual({ perSocket: 100, perUser: 200, socketsPerUser: 10, perIp: 500, socketsPerIp: 50, perRouter: 10_000 });
+    expect(() => loadRouterConfig({ WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '0' })).toThrow(/WS_MAX_SUBSCRIPTIONS_PER_SOCKET/);
+    expect(() => loadRouterConfig({ WS_MAX_SOCKETS_PER_IP: 'many' })).toThrow(/WS_MAX_SOCKETS_PER_IP/);
+  });
 });

@@ -27,7 +27,12 @@ async function createNote(token: string, title: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ seed: true, runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) } });
+  stack = await startStack({
+    seed: true,
+    runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
+    // The fan-out test holds 500 subscriptions for one user (100 on each of 5 sockets), more than a user may by default.
+    env: { WS_MAX_SUBSCRIPTIONS_PER_USER: '500' },
+  });
   [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
 });
 afterAll(() => stack?.stop());

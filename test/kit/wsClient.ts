@@ -63,3 +63,62 @@ export function subscribe(client: Client, query: string, variables: Record<strin
     },
   };
 }
+
+export interface ProtocolSocket {
+  /** Whether the router acknowledged `connection_init` (false: it closed the socket instead). */
+  acked: boolean;
+  /** Every message received so far, in order. */
+  messages: any[];
+  /** Resolves with the close code and reason once the socket has closed. */
+  closed: Promise<{ code: number; reason: string }>;
+  socket: WebSocket;
+  subscribe: (id: string, query: string, variables?: Record<string, unknown>) => void;
+  complete: (id: string) => void;
+  /** The results (`next` payloads) received for one operation id. */
+  results: (id: string) => any[];
+  /** The errors the operation ended with, if it has. */
+  errors: (id: string) => any[] | undefined;
+  close: () => Promise<{ code: number; reason: string }>;
+}
+
+/**
+ * A graphql-transport-ws socket spoken message by message, for what a client
+ * library hides: exact counts of messages, subscribes sent all at once, and
+ * close codes. Resolves once the router has acknowledged it or closed it.
+ * `localAddress` picks the client address (any 127.x.y.z reaches a router
+ * on 127.0.0.1), to be another client as far as the router can tell.
+ */
+export async function protocolSocket(httpUrl: string, options: { token?: string; localAddress?: string } = {}): Promise<ProtocolSocket> {
+  const socket = new WebSocket(httpUrl.replace(/^http/, 'ws'), 'graphql-transport-ws', { localAddress: options.localAddress });
+  const messages: any[] = [];
+  let onAck: (acked: boolean) => void = () => {};
+  const acked = new Promise<boolean>((resolve) => (onAck = resolve));
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type === 'connection_ack') onAck(true);
+    messages.push(message);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => {
+      onAck(false);
+      resolve({ code, reason: String(reason) });
+    }),
+  );
+  const send = (message: unknown) => socket.send(JSON.stringify(message));
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  send({ type: 'connection_init', payload: options.token ? { authorization: `Bearer ${options.token}` } : {} });
+  return {
+    acked: await acked,
+    messages,
+    closed,
+    socket,
+    subscribe: (id, query, variables = {}) => send({ id, type: 'subscribe', payload: { query, variables } }),
+    complete: (id) => send({ id, type: 'complete' }),
+    results: (id) => messages.filter((message) => message.id === id && message.type === 'next').map((message) => message.payload),
+    errors: (id) => messages.find((message) => message.id === id && message.type === 'error')?.payload,
+    close: () => {
+      socket.close();
+      return closed;
+    },
+  };
+}

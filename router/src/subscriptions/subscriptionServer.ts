@@ -19,7 +19,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, sessionFromAuthorization, unauthenticated, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
@@ -28,15 +28,28 @@ import { InFlight } from '../inFlight.ts';
 import { createSocketErrorFormatter, withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { subscriptionFields } from './subscriptionFields.ts';
+import { isRefusal, limitExceeded, releasingSlot, socketOwner, SubscriptionLimits, type Refusal, type Slot, type SocketAccount } from './subscriptionLimits.ts';
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 
 type ConnectionExtra = {
   viewer?: Viewer;
   scopes?: ReadonlySet<string>;
   authorization?: string;
+  /** What the socket counts against the limits, from its acknowledgement until it closes. */
+  account?: SocketAccount;
+  /** A socket's first refused subscription is logged, not each one a client may keep sending. */
+  refusalLogged?: boolean;
 };
 
-type SubscriptionContext = RouterContext & { subscription?: SubscriptionSpec };
+/** The subscription a subscribe message starts, and its slot under the limits, handed from `onSubscribe` to `subscribe`. */
+type SubscriptionContext = RouterContext & { subscription?: SubscriptionSpec; slot?: Slot };
+
+/**
+ * Closes a socket at `connection_init` when its user (its client address,
+ * when anonymous) already has as many sockets open as allowed. Like HTTP 429;
+ * graphql-ws clients do not reconnect on it, where they would on 4403.
+ */
+const TOO_MANY_CONNECTIONS = 4429;
 
 export interface SubscriptionServerOptions {
   httpServer: http.Server;
@@ -150,6 +163,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     };
   };
 
+  const limits = new SubscriptionLimits(config);
+  const logRefusal = (extra: ConnectionExtra, refusal: Refusal) => {
+    if (extra.refusalLogged) return;
+    extra.refusalLogged = true;
+    logger.warn({ ...refusal, owner: extra.account?.owner.key }, 'refused a subscription over a limit (logged once per socket)');
+  };
+
   const inFlight = new InFlight();
   const operations = new WeakMap<object, SocketOperations>();
   const operationsOf = (ctx: object) => operations.get(ctx) ?? operations.set(ctx, new SocketOperations()).get(ctx)!;
@@ -161,12 +181,27 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
       onError: (_ctx, _id, _payload, errors) => format.errors(errors),
       onComplete: (ctx, id) => operationsOf(ctx).finish(id),
-      onClose: (ctx) => operationsOf(ctx).finishAll(),
+      onClose: (ctx) => {
+        operationsOf(ctx).finishAll();
+        // Every slot the socket still holds is given back, whatever closed it (client, expiry, shutdown).
+        if (ctx.extra.account) limits.closeSocket(ctx.extra.account);
+      },
       isProd: config.NODE_ENV === 'production',
       onConnect: async (ctx) => {
         const authorization = authorizationFrom(ctx.connectionParams);
         try {
           const session = await sessionFromAuthorization(authorization, config);
+          // A socket that closed while its token was checked is not counted: its onClose may have run already.
+          if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
+          const owner = socketOwner(session.viewer, ctx.extra.request.socket.remoteAddress);
+          const account = limits.openSocket(owner);
+          if (isRefusal(account)) {
+            logger.warn({ ...account, owner: owner.key }, `closed a socket over a limit (${TOO_MANY_CONNECTIONS})`);
+            // The first close wins: graphql-ws's own 4403 for `false` then does nothing.
+            ctx.extra.socket.close(TOO_MANY_CONNECTIONS, 'Too many connections');
+            return false;
+          }
+          ctx.extra.account = account;
           ctx.extra.viewer = session.viewer;
           ctx.extra.scopes = session.scopes;
           ctx.extra.authorization = authorization;
@@ -178,6 +213,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         }
       },
       onSubscribe: async (ctx, id, payload) => {
+        // A subscription's slot, held here until its stream takes it over; given back on every other way out.
+        let slot: Slot | undefined;
         try {
           if (closing) return [appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')];
           const schema = options.schema();
@@ -190,9 +227,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           } catch (error) {
             return withCode([error instanceof GraphQLError ? error : new GraphQLError(String(error))], 'GRAPHQL_PARSE_FAILED');
           }
+          const operation = getOperationAST(document, payload.operationName);
+          if (operation?.operation === 'subscription') {
+            // Taken before anything is awaited: subscribes sent together are counted one by one, and a
+            // refusal costs only the parse (no validation, no hub, no gateway).
+            const taken = limits.take(ctx.extra.account!);
+            if (isRefusal(taken)) {
+              logRefusal(ctx.extra, taken);
+              return [limitExceeded(taken)];
+            }
+            slot = taken;
+          }
           const errors = validate(schema, document, rules);
           if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
-          const operation = getOperationAST(document, payload.operationName);
           if (!operation) return withCode([new GraphQLError('Name the operation to run: the document has several.')], 'GRAPHQL_VALIDATION_FAILED');
           const malformed = findMalformedText(schema, document, payload.operationName, payload.variables);
           if (malformed) return [malformed];
@@ -210,15 +257,23 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
             const spec = await prepareSubscription(schema, document, payload.operationName ?? undefined, payload.variables ?? {}, contextValue);
             if (Array.isArray(spec)) return spec;
             contextValue.subscription = spec as SubscriptionSpec;
+            contextValue.slot = slot;
+            slot = undefined;
           }
           return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (error) {
           // Whatever a client sent, it gets an error for this operation; the socket and its other subscriptions stay.
           logger.error({ err: error }, 'could not start a WebSocket operation');
           return [appError('INTERNAL_SERVER_ERROR', 'Internal server error')];
+        } finally {
+          slot?.release();
         }
       },
-      subscribe: (args: ExecutionArgs) => hub!.subscribe((args.contextValue as SubscriptionContext).subscription!),
+      // graphql-ws ends the stream however the subscription ends (complete, error, socket closed), and the slot with it.
+      subscribe: (args: ExecutionArgs) => {
+        const { subscription, slot } = args.contextValue as SubscriptionContext;
+        return releasingSlot(hub!.subscribe(subscription!), slot!);
+      },
       execute: (args: ExecutionArgs) =>
         executeThroughGateway(args.document, args.variableValues ?? undefined, args.operationName ?? undefined, args.contextValue as RouterContext),
     },
@@ -228,6 +283,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   return {
     wsServer,
+    limits,
     /**
      * Stops accepting sockets and operations, lets the operations in flight
      * finish (at most SHUTDOWN_GRACE_MS), then closes every socket with 1001
