@@ -12,6 +12,8 @@ export const errorCodes = {
   NOT_FOUND: 'The object named by `extensions.field` does not exist.',
   CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',
   OUT_OF_STOCK: 'A product has less stock than the order asks for; `extensions.field` names the item.',
+  RATE_LIMITED:
+    'Too many operations, or calls of a rate-limited field, from this client address, user or argument value; nothing ran. `extensions.retryAfter` says in how many seconds to retry (HTTP 429 with `Retry-After`).',
   SERVICE_UNAVAILABLE:
     'A dependency (the database, the event source) is unreachable or the service is stopping; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
