@@ -30,6 +30,13 @@ export const routerConfigSchema = sharedConfigSchema.extend({
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Milliseconds between WebSocket pings. @default 12000 */
   WS_KEEPALIVE_MS: z.coerce.number().int().positive().default(12_000),
+  /**
+   * How many proxies in front of the router append the address they
+   * received from to `X-Forwarded-For` (express's `trust proxy` as a
+   * number). 0 takes the TCP peer as the client and ignores the header,
+   * which any client can write. @default 0
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

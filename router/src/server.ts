@@ -7,6 +7,7 @@ import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
+import { clientAddress } from './rateLimit/clientAddress.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
@@ -84,9 +85,10 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
-    context: async ({ headers, requestId, logger }) => {
+    context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
-      return { viewer, scopes, authorization: headers.authorization, requestId, logger };
+      const address = clientAddress(peerAddress, headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
+      return { viewer, scopes, authorization: headers.authorization, clientAddress: address, requestId, logger };
     },
   });
 
