@@ -74,7 +74,7 @@ async function pipelineRun(): Promise<Figures> {
     );
     for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
     const routerPort = await freePort();
-    services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:` }));
+    services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:`, RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit` }));
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
 
