@@ -10,7 +10,7 @@ export async function graphql<T = Record<string, any>>(
   query: string,
   variables: Record<string, unknown> = {},
   options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<GraphQLResponse<T>> {
+): Promise<GraphQLResponse<T> & { headers: Headers }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -22,7 +22,7 @@ export async function graphql<T = Record<string, any>>(
     signal: options.signal,
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: response.status, ...body };
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 /** The first error's code, for assertions. */
