@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger, DEMO_PASSWORD, demoUsers } from '@supergraph/common';
 import { seedNotes } from '@supergraph/notes';
 import { seedOrders } from '@supergraph/orders';
-import { loadRouterConfig, pubSubEventSource, startRouter, type Router, type RouterRuntime } from '@supergraph/router';
+import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, pubSubEventSource, startRouter, type Router, type RouterRuntime } from '@supergraph/router';
 import { seedUsers } from '@supergraph/users';
 import { errorCode, graphql } from '../test/kit/graphql.ts';
 import { startRecordingProxy } from '../test/kit/recordingProxy.ts';
@@ -218,6 +221,23 @@ describe('without Redis (npm start)', () => {
     expectRateLimited(await wrongPassword(router), 900);
     // Nothing is shared: another router in memory counts from zero.
     expect(errorCode(await wrongPassword(await routerWith({ counts: 'memory' })))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('a limit the router cannot enforce', () => {
+  it('refuses the field rather than serving it unlimited, and serves the rest', async () => {
+    // Composition refuses such a rule, so only a hand-edited published supergraph can hold one.
+    const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(path.resolve(import.meta.dirname, '../supergraph.yaml')));
+    const edited = supergraphSdl.replace('@rateLimit(limit: 10, window: 900, by: ["input.email"])', '@rateLimit(limit: 10, window: 900, by: ["input.mail"])');
+    expect(edited).not.toBe(supergraphSdl);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'supergraph-ratelimit-')), 'supergraph.graphql');
+    await writeFile(file, edited);
+    const router = await routerWith({ env: { SUPERGRAPH_FILE: file } });
+
+    const refused = await wrongPassword(router);
+    expect(refused.status).toBe(500);
+    expect(errorCode(refused)).toBe('INTERNAL_SERVER_ERROR');
+    expect((await graphql(router.url, '{ users(first: 1) { totalCount } }')).status).toBe(200);
   });
 });
 

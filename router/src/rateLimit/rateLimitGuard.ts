@@ -48,7 +48,7 @@ export function rateLimitGuard(store: LimiterStore, settings: Settings, logger: 
       const userId = context.viewer?.userId ?? null;
       const { calls, broken } = countFieldCalls(fieldLimitsOf(supergraph), apiSchema, document, operationName, variables, { clientAddress: context.clientAddress, userId });
       // A limit the router cannot enforce must not turn into no limit.
-      if (broken.length) return broken.map(({ coordinate }) => appError('INTERNAL_SERVER_ERROR', `${coordinate} has a rate limit the router cannot enforce.`));
+      if (broken.length) return broken.map(({ coordinate }) => appError('INTERNAL_SERVER_ERROR', `${coordinate} has a rate limit the router cannot enforce.`, { details: { http: { status: 500 } } }));
 
       const charges: Charge[] = [
         { limit: ipLimit, key: `op:ip:${context.clientAddress}`, points: 1, what: 'operations from this address' },
