@@ -83,11 +83,6 @@ export class LimiterStore {
     return store;
   }
 
-  /** Whether counts are shared through Redis (as opposed to this process's memory). */
-  get shared(): boolean {
-    return this.redis !== undefined;
-  }
-
   /** Adds `points` to `key`'s count under `limit`. */
   async consume(limit: Limit, key: string, points: number): Promise<Outcome> {
     const { shared, local } = this.limiterFor(limit);
