@@ -76,7 +76,9 @@ async function pipelineRun(): Promise<Figures> {
     const routerPort = await freePort();
     // Every subscriber is an anonymous socket from 127.0.0.1, one subscription each: the caps admit exactly them.
     const caps = { WS_MAX_SOCKETS_PER_IP: String(SUBSCRIBERS), WS_MAX_SUBSCRIPTIONS_PER_IP: String(SUBSCRIBERS), WS_MAX_SUBSCRIPTIONS_PER_ROUTER: String(SUBSCRIBERS) };
-    services.push(runService('router/src/main.ts', { ...env, ...caps, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:` }));
+    services.push(
+      runService('router/src/main.ts', { ...env, ...caps, ROUTER_PORT: String(routerPort), REDIS_URL, EVENTS_CHANNEL_PREFIX: `${namespace}:`, RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit` }),
+    );
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
 

@@ -15,6 +15,8 @@ export const errorCodes = {
   OUT_OF_STOCK: 'A product has less stock than the order asks for; `extensions.field` names the item.',
   SUBSCRIPTION_LIMIT_EXCEEDED:
     'A new subscription would pass a cap of this router (per socket, per user, per anonymous client address, or in total); `extensions.limit` names the cap and `extensions.max` its value. The socket and its other subscriptions stay open: end one, or retry later.',
+  RATE_LIMITED:
+    'Too many operations, or calls of a rate-limited field, from this client address, user or argument value; nothing ran. `extensions.retryAfter` says in how many seconds to retry (HTTP 429 with `Retry-After`).',
   SERVICE_UNAVAILABLE:
     'A dependency (the database, the event source) is unreachable or the service is stopping; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',

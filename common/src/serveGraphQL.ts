@@ -23,8 +23,11 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   logger: Logger;
   /** A schema (subgraphs) or a gateway (router). */
   apollo: { schema: NonNullable<ApolloServerOptions<TContext>['schema']> } | { gateway: NonNullable<ApolloServerOptions<TContext>['gateway']> };
-  /** Builds the per-request context; may throw a GraphQL error (bad token). */
-  context: (request: { headers: http.IncomingHttpHeaders; requestId: string; logger: Logger }) => Promise<TContext>;
+  /**
+   * Builds the per-request context; may throw a GraphQL error (bad token).
+   * `peerAddress` is the TCP peer's (undefined once its socket has closed).
+   */
+  context: (request: { headers: http.IncomingHttpHeaders; peerAddress: string | undefined; requestId: string; logger: Logger }) => Promise<TContext>;
   /** Throws when a dependency is down; `/health` answers 503 then. */
   checkHealth?: () => Promise<void>;
   /** Answer introspection queries. @default true unless NODE_ENV=production */
@@ -115,7 +118,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
         res.setHeader(REQUEST_ID_HEADER, requestId);
-        return options.context({ headers: req.headers, requestId, logger: options.logger.child({ requestId }) });
+        return options.context({ headers: req.headers, peerAddress: req.socket.remoteAddress, requestId, logger: options.logger.child({ requestId }) });
       },
     }),
   );

@@ -55,6 +55,40 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   WS_MAX_SOCKETS_PER_IP: z.coerce.number().int().positive().default(50),
   /** Active subscriptions on this router, whoever holds them. @default 10000 */
   WS_MAX_SUBSCRIPTIONS_PER_ROUTER: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How many proxies in front of the router append the address they
+   * received from to `X-Forwarded-For` (express's `trust proxy` as a
+   * number). 0 takes the TCP peer as the client and ignores the header,
+   * which any client can write. @default 0
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Operations each client address may run per RATE_LIMIT_WINDOW_SECONDS,
+   * across every router sharing REDIS_URL. Generous, since one address may
+   * be a whole office behind NAT; `@rateLimit` in the schema limits
+   * sensitive fields much more tightly. @default 600
+   */
+  RATE_LIMIT_IP_OPERATIONS: z.coerce.number().int().positive().default(600),
+  /** Operations each signed-in user may run per RATE_LIMIT_WINDOW_SECONDS, on top of their address's limit. @default 300 */
+  RATE_LIMIT_USER_OPERATIONS: z.coerce.number().int().positive().default(300),
+  /** The window of the operation limits, in seconds. @default 60 */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * Multiplies every limit the schema declares with `@rateLimit` (rounded
+   * down, at least 1): raise it for a load test or a benchmark instead of
+   * editing the schema. @default 1
+   */
+  RATE_LIMIT_FIELD_MULTIPLIER: z.coerce.number().positive().default(1),
+  /** Prefix of the rate-limit counters' Redis keys; routers that share limits share it. @default ratelimit */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('ratelimit'),
+  /**
+   * What the rate limits do while Redis is unreachable: `local` counts in
+   * each router's memory (every limit still holds per router, so N routers
+   * allow up to N times it), `open` lets everything through, `closed`
+   * refuses every operation with SERVICE_UNAVAILABLE. See rateLimit/limiterStore.ts.
+   * @default local
+   */
+  RATE_LIMIT_REDIS_FAILURE: z.enum(['local', 'open', 'closed']).default('local'),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

@@ -1,4 +1,5 @@
 import type { ApolloGateway } from '@apollo/gateway';
+import { HeaderMap } from '@apollo/server';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
 import { createHash } from 'node:crypto';
 import { getOperationAST, GraphQLError, Kind, print, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
@@ -142,10 +143,7 @@ export class GuardedGateway implements GatewayInterface {
       // own `operationName` is the resolved operation's, null when none was.
       const operationName = requestContext.request.operationName ?? null;
       const admission = await this.admit(requestContext.document, operationName, requestContext.request.variables ?? {}, context);
-      if (!admission.operation) {
-        applyHttp(requestContext, admission.http);
-        return { errors: admission.errors.map(withoutHttp) };
-      }
+      if (!admission.operation) return { errors: admission.errors.map(withApolloHttp) };
       const filtered = admission.queryHash
         ? ({ ...requestContext, document: admission.operation.document, queryHash: admission.queryHash } as GatewayGraphQLRequestContext)
         : requestContext;
@@ -171,11 +169,17 @@ function unresolvedOperation(document: DocumentNode, operationName: string | nul
   return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
 }
 
-function applyHttp(requestContext: GatewayGraphQLRequestContext, http: Admission['http']): void {
-  const response = requestContext.response?.http;
-  if (!http || !response) return;
-  if (http.status) response.status = http.status;
-  for (const [name, value] of Object.entries(http.headers ?? {})) response.headers.set(name, value);
+/**
+ * `extensions.http` in the form Apollo Server reads from a result's errors
+ * (headers in a HeaderMap): it sets the response's status and headers from
+ * it and strips it. Setting the status on the response instead would not
+ * do: Apollo answers a result without data with 400 over it.
+ */
+function withApolloHttp(error: GraphQLError): GraphQLError {
+  const http = error.extensions.http as Admission['http'];
+  if (!http) return error;
+  const headers = new HeaderMap(Object.entries(http.headers ?? {}));
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, http: { status: http.status, headers } } });
 }
 
 /** `extensions.http` instructs the router; it is not for the client. */

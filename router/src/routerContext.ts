@@ -6,6 +6,12 @@ export interface RouterContext {
   /** The token's `scope` claim, checked against the schema's `@requiresScopes`. */
   scopes: ReadonlySet<string>;
   authorization: string | undefined;
+  /**
+   * The client's address, as rate limits count it: the TCP peer, or an
+   * `X-Forwarded-For` entry when TRUSTED_PROXY_HOPS says proxies add them
+   * (see rateLimit/clientAddress.ts).
+   */
+  clientAddress: string;
   requestId: string;
   logger: Logger;
   /**

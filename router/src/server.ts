@@ -7,6 +7,9 @@ import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
+import { clientAddress } from './rateLimit/clientAddress.ts';
+import { LimiterStore } from './rateLimit/limiterStore.ts';
+import { rateLimitGuard } from './rateLimit/rateLimitGuard.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
@@ -58,7 +61,13 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
     buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher }),
   });
-  const guards: OperationGuard[] = [];
+  const limiterStore = await LimiterStore.open({
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    redisFailure: config.RATE_LIMIT_REDIS_FAILURE,
+    logger,
+  });
+  const guards: OperationGuard[] = [rateLimitGuard(limiterStore, config, logger)];
   const guarded = new GuardedGateway(gateway, guards);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
@@ -91,9 +100,10 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     drainFirst: () => drainSockets(),
     routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
-    context: async ({ headers, requestId, logger }) => {
+    context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
-      return { viewer, scopes, authorization: headers.authorization, requestId, logger };
+      const address = clientAddress(peerAddress, headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
+      return { viewer, scopes, authorization: headers.authorization, clientAddress: address, requestId, logger };
     },
   });
 
@@ -125,6 +135,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
       (stopped ??= (async () => {
         await server.stop();
         await operations.settled(config.SHUTDOWN_GRACE_MS);
+        await limiterStore.close();
         if (!(await settleWithin(transport.close(), config.SHUTDOWN_GRACE_MS))) await transport.destroy();
       })()),
   };

@@ -14,6 +14,20 @@ describe('loadRouterConfig', () => {
     expect(loadRouterConfig({ ...production, GRAPHIQL_ENABLED: 'true' }).GRAPHIQL_ENABLED).toBe(true);
   });
 
+  it('limits rates by default, trusting no proxy and counting locally while Redis is away', () => {
+    expect(loadRouterConfig({})).toMatchObject({
+      TRUSTED_PROXY_HOPS: 0,
+      RATE_LIMIT_IP_OPERATIONS: 600,
+      RATE_LIMIT_USER_OPERATIONS: 300,
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_FIELD_MULTIPLIER: 1,
+      RATE_LIMIT_KEY_PREFIX: 'ratelimit',
+      RATE_LIMIT_REDIS_FAILURE: 'local',
+    });
+    expect(() => loadRouterConfig({ RATE_LIMIT_REDIS_FAILURE: 'sometimes' })).toThrow(/RATE_LIMIT_REDIS_FAILURE/);
+    expect(() => loadRouterConfig({ RATE_LIMIT_IP_OPERATIONS: '0' })).toThrow(/RATE_LIMIT_IP_OPERATIONS/);
+  });
+
   it('reads per-subgraph routing overrides', () => {
     expect(loadRouterConfig({ NOTES_ROUTING_URL: 'http://notes:4002/graphql' }).routingUrls).toEqual({ notes: 'http://notes:4002/graphql' });
   });

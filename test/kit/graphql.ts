@@ -24,7 +24,7 @@ export async function graphql<T = Record<string, any>>(
   query: string,
   variables: Record<string, unknown> = {},
   options: GraphQLOptions = {},
-): Promise<GraphQLResponse<T>> {
+): Promise<GraphQLResponse<T> & { headers: Headers }> {
   const requestBody = JSON.stringify({ query, variables, ...(options.operationName === undefined ? {} : { operationName: options.operationName }) });
   const response = await fetch(url, {
     method: 'POST',
@@ -38,7 +38,7 @@ export async function graphql<T = Record<string, any>>(
     signal: options.signal,
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: response.status, ...body };
+  return { status: response.status, headers: response.headers, ...body };
 }
 
 /** The first error's code, for assertions. */

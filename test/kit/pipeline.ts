@@ -62,6 +62,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
           ROUTER_PORT: '0',
           REDIS_URL: redisUrl,
           EVENTS_CHANNEL_PREFIX: `${namespace}:`,
+          RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit`,
           USERS_ROUTING_URL: users.url,
           NOTES_ROUTING_URL: notes.url,
           ORDERS_ROUTING_URL: orders.url,

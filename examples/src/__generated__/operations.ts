@@ -52,6 +52,10 @@ export type Mutation = {
   createTag: Tag;
   /** Deletes the signed-in user's note. */
   deleteNote: DeleteNotePayload;
+  /**
+   * At most 10 attempts per e-mail address and 50 per client address in 15
+   * minutes: RATE_LIMITED beyond, whether the password was right or not.
+   */
   logIn: AuthPayload;
   /**
    * Places an order for the signed-in user and reserves its stock, all or
@@ -60,6 +64,11 @@ export type Mutation = {
    * is a CONFLICT.
    */
   placeOrder: Order;
+  /**
+   * Creates an account. A taken e-mail address is a CONFLICT (see the README's
+   * security notes). At most 5 per e-mail address and 10 per client address an
+   * hour: RATE_LIMITED beyond.
+   */
   signUp: AuthPayload;
   /** Changes the signed-in user's note. A stale `expectedVersion` is a CONFLICT and changes nothing. */
   updateNote: Note;

@@ -25,6 +25,7 @@ import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
 import { withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
 import { InFlight } from '../inFlight.ts';
+import { clientAddress } from '../rateLimit/clientAddress.ts';
 import { createSocketErrorFormatter, withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { subscriptionFields } from './subscriptionFields.ts';
@@ -32,6 +33,8 @@ import { isRefusal, limitExceeded, releasingSlot, socketOwner, SubscriptionLimit
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 
 type ConnectionExtra = {
+  /** From the upgrade request (graphql-ws/use/ws's `extra.request`). */
+  clientAddress?: string;
   viewer?: Viewer;
   scopes?: ReadonlySet<string>;
   authorization?: string;
@@ -205,6 +208,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           ctx.extra.viewer = session.viewer;
           ctx.extra.scopes = session.scopes;
           ctx.extra.authorization = authorization;
+          const { request } = ctx.extra;
+          ctx.extra.clientAddress = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
           if (session.expiresAt !== null) closeAtExpiry(ctx.extra.socket, session.expiresAt);
           return true;
         } catch {
@@ -248,6 +253,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
             viewer: ctx.extra.viewer ?? null,
             scopes: ctx.extra.scopes ?? new Set(),
             authorization: ctx.extra.authorization,
+            clientAddress: ctx.extra.clientAddress!,
             requestId,
             logger: logger.child({ requestId }),
           };

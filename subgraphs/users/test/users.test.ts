@@ -47,6 +47,27 @@ describe('signUp', () => {
     expect(await userCount()).toBe(before);
   });
 
+  it('answers a taken e-mail address no faster than a new one, so timing does not tell which addresses have accounts', async () => {
+    const timed = async (email: string) => {
+      const started = performance.now();
+      const response = await graphql(users.url, SIGN_UP, { input: { email, name: 'Timing', password: 'long enough' } });
+      return { ms: performance.now() - started, code: errorCode(response) };
+    };
+    const taken: number[] = [];
+    const fresh: number[] = [];
+    // Interleaved, so a slower moment of the machine weighs on both alike.
+    for (let round = 0; round < 6; round++) {
+      const conflict = await timed('alice@example.com');
+      const created = await timed(`timing-${round}@example.com`);
+      expect([conflict.code, created.code]).toEqual(['CONFLICT', undefined]);
+      taken.push(conflict.ms);
+      fresh.push(created.ms);
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    // Checking the address before hashing answered a taken one in a few ms and a new one in scrypt's time (tens of ms).
+    expect(median(taken)).toBeGreaterThan(median(fresh) * 0.7);
+  });
+
   it.each([
     ['input.email', { email: 'not-an-email', name: 'X', password: 'long enough' }],
     ['input.name', { email: 'x1@example.com', name: '   ', password: 'long enough' }],

@@ -32,7 +32,16 @@ export type LogInInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * At most 10 attempts per e-mail address and 50 per client address in 15
+   * minutes: RATE_LIMITED beyond, whether the password was right or not.
+   */
   logIn: AuthPayload;
+  /**
+   * Creates an account. A taken e-mail address is a CONFLICT (see the README's
+   * security notes). At most 5 per e-mail address and 10 per client address an
+   * hour: RATE_LIMITED beyond.
+   */
   signUp: AuthPayload;
 };
 
@@ -217,7 +226,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LogInInput: LogInInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -225,18 +233,18 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   SignUpInput: SignUpInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserModel>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
-  String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   LogInInput: LogInInput;
   Mutation: Record<PropertyKey, never>;
@@ -244,13 +252,22 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   SignUpInput: SignUpInput;
   Subscription: Record<PropertyKey, never>;
   User: UserModel;
   UserConnection: UserConnectionModel;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type RateLimitDirectiveArgs = {
+  by: Array<Scalars['String']['input']>;
+  limit: Scalars['Int']['input'];
+  window: Scalars['Int']['input'];
+};
+
+export type RateLimitDirectiveResolver<Result, Parent, ContextType = UsersContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -314,3 +331,6 @@ export type Resolvers<ContextType = UsersContext> = ResolversObject<{
   UserEdge?: UserEdgeResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = UsersContext> = ResolversObject<{
+  rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
+}>;

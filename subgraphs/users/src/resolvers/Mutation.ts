@@ -11,8 +11,11 @@ const emailTaken = () =>
 export const Mutation: MutationResolvers = {
   signUp: async (_parent, { input }, { db, config, viewer, requestId }) => {
     const { email, name, password } = parseSignUp(input);
-    if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
-    // Hashed before the transaction opens: scrypt is slow on purpose and needs no lock.
+    // Hashed first (before the transaction opens: scrypt is slow on purpose
+    // and needs no lock), and a taken address found by the insert itself: a
+    // taken address then costs what a new one does, one scrypt and one
+    // transaction, so the answer's timing does not tell which addresses have
+    // accounts. The answer does (CONFLICT): see the README's security notes.
     const passwordHash = await hashPassword(password);
     try {
       const user = await db.$transaction(async (tx) => {
@@ -22,7 +25,7 @@ export const Mutation: MutationResolvers = {
       });
       return { token: await signToken(user, config), user };
     } catch (error) {
-      // Two sign-ups for one address can both pass the check above; the unique index decides.
+      // The unique index on email decides, also between concurrent sign-ups for one address.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw emailTaken();
       throw error;
     }
