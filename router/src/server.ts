@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { createLogger, serveGraphQL, sessionFromAuthorization, settleWithin, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
+import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
@@ -51,7 +52,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
     buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: transport.fetcher }),
   });
-  const guards: OperationGuard[] = [];
+  const guards: OperationGuard[] = [
+    costGuard({ limit: config.COST_LIMIT, defaultListSize: config.COST_DEFAULT_LIST_SIZE, exposeCost: config.COST_EXTENSIONS }),
+  ];
   const guarded = new GuardedGateway(gateway, guards);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
