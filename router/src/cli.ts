@@ -3,9 +3,9 @@
  * subgraph teams. This file only wires arguments, output and exit codes;
  * the work is in `schemaWorkflow/`.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFile } from 'node:fs/promises';
 import { composeSupergraph, CompositionError } from './composeSupergraph.ts';
 import { routerConfigSchema } from './config.ts';
 import {
