@@ -1,29 +1,7 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD, OVER_THE_LIMIT } from '../../test/kit/costQueries.ts';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repo, 'router/src/cli.ts');
-const SUBGRAPHS = ['users', 'notes', 'orders'];
-
-/**
- * A working copy of the schema files the CLI reads, in a temp folder, so no
- * test ever changes the repository's own files.
- */
-async function workingCopy(): Promise<{ dir: string; config: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'supergraph-cli-'));
-  await cp(path.join(repo, 'supergraph.yaml'), path.join(dir, 'supergraph.yaml'));
-  await cp(path.join(repo, 'docs/example-query.graphql'), path.join(dir, 'docs/example-query.graphql'), { recursive: true });
-  for (const name of SUBGRAPHS) {
-    await mkdir(path.join(dir, 'subgraphs', name), { recursive: true });
-    await cp(path.join(repo, 'subgraphs', name, 'schema.graphql'), path.join(dir, 'subgraphs', name, 'schema.graphql'));
-  }
-  return { dir, config: path.join(dir, 'supergraph.yaml') };
-}
+import { runCli, workingCopy } from './cliProcess.ts';
 
 /** Writes the working copy's users schema with `edit` applied to a proposal file. */
 async function proposeUsers(dir: string, edit: (sdl: string) => string): Promise<string> {
@@ -32,26 +10,10 @@ async function proposeUsers(dir: string, edit: (sdl: string) => string): Promise
   return file;
 }
 
-/** Writes a document of operations into the working copy. */
-async function operationsFile(dir: string, document: string): Promise<string> {
-  const file = path.join(dir, 'operations.graphql');
-  await writeFile(file, document);
-  return file;
-}
-
 const withoutUserField = (field: string) => (sdl: string) => sdl.replace(new RegExp(`(type User @key[^}]*?)\\n  ${field}: [^\\n]+`), '$1');
 const withUserField = (field: string) => (sdl: string) => sdl.replace('  name: String!\n', `  name: String!\n  ${field}\n`);
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runWith({}, ...args);
-}
-
-async function runWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repo, env: { ...process.env, ...env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
+const run = (...args: string[]) => runCli(args);
 
 // Each test has its own working copy, and each spawn takes seconds; run them side by side.
 describe.concurrent('supergraph CLI', { timeout: 60_000 }, () => {
@@ -153,49 +115,14 @@ describe.concurrent('supergraph CLI', { timeout: 60_000 }, () => {
     await expect(stat(path.join(dir, 'published'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('cost prints each operation of a document with its estimate and exits 0 when all are within the limit', async () => {
-    const { dir, config } = await workingCopy();
-    const file = await operationsFile(dir, `query Dashboard ${DASHBOARD.replace('name notes', '...Person notes')}\nquery Newest { users { edges { node { ...Person } } } }\nfragment Person on User { name }`);
-    const result = await run('cost', file, '--config', config);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Limit 10000 (COST_LIMIT); a list without @listSize counts 100 items (COST_DEFAULT_LIST_SIZE).');
-    expect(result.stdout).toMatch(/\n  Dashboard +6241  ok\n  Newest +41  ok\n/);
-    expect(result.stdout).toContain('OK: all 2 operations are within the limit.');
-  });
-
-  it('cost exits 1 and names the operation over the limit, with COST_LIMIT from the environment', async () => {
-    const { dir, config } = await workingCopy();
-    const file = await operationsFile(dir, `query Dashboard ${DASHBOARD}\nquery Wide ${OVER_THE_LIMIT}`);
-    const defaults = await run('cost', file, '--config', config);
-    expect(defaults.code).toBe(1);
-    expect(defaults.stdout).toMatch(/\n  Dashboard +6241  ok\n  Wide +40401  OVER THE LIMIT\n/);
-    expect(defaults.stdout).toContain('FAILED: the router would refuse 1 of the 2 operations.');
-
-    const strict = await runWith({ COST_LIMIT: '5000' }, 'cost', file, '--config', config);
-    expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/\n  Dashboard +6241  OVER THE LIMIT\n/);
-  });
-
-  it('cost reads a published supergraph with --published, and reports an operation it does not validate', async () => {
-    const { dir, config } = await workingCopy();
-    expect((await run('publish', 'users', '--config', config)).code).toBe(0);
-    const file = await operationsFile(dir, 'query Names { users(first: 2) { edges { node { name } } } }\nquery Typo { userz { id } }');
-    const result = await run('cost', file, '--published', path.join(dir, 'published/supergraph.graphql'));
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`Against ${path.join(dir, 'published/supergraph.graphql')}.`);
-    expect(result.stdout).toMatch(/\n  Names +5  ok\n  Typo +-  cannot run: Cannot query field "userz" on type "Query"/);
-  });
-
   it('prints help for each command and exits 2 on bad usage', async () => {
-    const commands = ['compose', 'check', 'publish', 'cost'];
-    const [bad, noFile, ...helps] = await Promise.all([run('check'), run('cost'), ...commands.map((command) => run(command, '--help'))]);
+    const commands = ['compose', 'check', 'publish'];
+    const [bad, ...helps] = await Promise.all([run('check'), ...commands.map((command) => run(command, '--help'))]);
     helps.forEach((help, index) => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: npm run supergraph -- ${commands[index]}`);
     });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Expected exactly one <subgraph> name.');
-    expect(noFile.code).toBe(2);
-    expect(noFile.stderr).toContain('Expected at least one <file> of operations.');
   });
 });
