@@ -87,7 +87,7 @@ describe('stopping the router', () => {
 
     await locks.release();
     expect(await httpUpdate).toMatchObject({ status: 200, data: { updateNote: { version: 2 } } });
-    expect(await socketUpdate.nth(1)).toEqual({ data: { updateNote: { version: 2 } } });
+    expect(await socketUpdate.nth(1)).toEqual({ data: { updateNote: { version: 2 } }, extensions: { cost: expect.any(Object) } });
     await stopping;
     expect(await refused(stack.router.url)).toBe(true);
     await waitFor('the socket to close', () => closeCode !== undefined);

@@ -104,6 +104,6 @@ describe('GraphiQL served by the router', () => {
     const response = await fetch(`${stack.router.url}?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
-    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' }, extensions: { cost: expect.any(Object) } });
   });
 });

@@ -47,7 +47,9 @@ async function seedFiftyUsers() {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // 50 users with 20 notes and 10 orders of up to 50 items each is estimated
+  // far over the default COST_LIMIT; this file measures SQL, not cost.
+  stack = await startStack({ env: { COST_LIMIT: '100000' } });
   await seedFiftyUsers();
   adminToken = await tokenFor(randomUUID(), 'ADMIN');
 });

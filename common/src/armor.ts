@@ -33,7 +33,8 @@ export const documentLimits = (config: SharedConfig): DocumentLimits => ({
 export function createArmor(config: SharedConfig) {
   const armor = new ApolloArmor({
     maxDepth: { n: config.ARMOR_MAX_DEPTH, ignoreIntrospection: true, flattenFragments: true },
-    costLimit: { maxCost: config.ARMOR_MAX_COST, ignoreIntrospection: true },
+    // Cost is the router's: demand control on the supergraph's @cost and @listSize (router/src/demandControl).
+    costLimit: { enabled: false },
     maxAliases: { n: config.ARMOR_MAX_ALIASES },
     // graphql-js enforces the token limit itself (`parseOptions` below), and
     // Apollo answers its abort with 400 GRAPHQL_PARSE_FAILED. Armor's plugin

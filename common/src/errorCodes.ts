@@ -19,6 +19,8 @@ export const errorCodes = {
     'Too many operations, or calls of a rate-limited field, from this client address, user or argument value; nothing ran. `extensions.retryAfter` says in how many seconds to retry (HTTP 429 with `Retry-After`).',
   SERVICE_UNAVAILABLE:
     'A dependency (the database, the event source) is unreachable or the service is stopping; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
+  COST_ESTIMATED_TOO_EXPENSIVE:
+    "The router estimates the operation would cost more than `COST_LIMIT` (see Operation cost) and runs none of it; `extensions.cost` holds `estimated` and `limit` (HTTP 400). Ask for fewer items or fewer nested lists.",
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
 } as const;
 

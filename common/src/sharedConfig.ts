@@ -21,8 +21,6 @@ export const sharedConfigSchema = z.object({
   JWT_AUDIENCE: z.string().default('supergraph'),
   /** Maximum selection depth of an operation. @default 12 */
   ARMOR_MAX_DEPTH: positiveInt(12),
-  /** Maximum cost (objects and scalars weighted by depth) of an operation. @default 5000 */
-  ARMOR_MAX_COST: positiveInt(5000),
   /** Maximum number of aliases in an operation. @default 15 */
   ARMOR_MAX_ALIASES: positiveInt(15),
   /** Maximum number of lexical tokens in a document. @default 2000 */

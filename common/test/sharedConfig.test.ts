@@ -4,7 +4,7 @@ import { parseConfig, sharedConfigSchema, subgraphSigningConfigSchema } from '..
 describe('parseConfig', () => {
   it('applies the documented defaults', () => {
     const config = parseConfig(sharedConfigSchema, {}, 'test');
-    expect(config).toMatchObject({ NODE_ENV: 'development', ARMOR_MAX_DEPTH: 12, ARMOR_MAX_COST: 5000, ARMOR_MAX_ALIASES: 15 });
+    expect(config).toMatchObject({ NODE_ENV: 'development', ARMOR_MAX_DEPTH: 12, ARMOR_MAX_ALIASES: 15, ARMOR_MAX_TOKENS: 2000, ARMOR_MAX_DIRECTIVES: 50 });
   });
 
   it('names every invalid setting', () => {

@@ -3,10 +3,22 @@
  * subgraph teams. This file only wires arguments, output and exit codes;
  * the work is in `schemaWorkflow/`.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { composeSupergraph, CompositionError } from './composeSupergraph.ts';
-import { checkSubgraph, formatCheckReport, publishSupergraph, publishedLayout, writeFileAtomically, type CheckResult } from './schemaWorkflow/index.ts';
+import { routerConfigSchema } from './config.ts';
+import {
+  checkSubgraph,
+  formatCheckReport,
+  formatOperationCosts,
+  loadKnownOperations,
+  operationCosts,
+  publishSupergraph,
+  publishedLayout,
+  writeFileAtomically,
+  type CheckResult,
+} from './schemaWorkflow/index.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
 
 const USAGE = `Usage: npm run supergraph -- <command> [options]
@@ -15,9 +27,11 @@ Commands:
   compose            Compose the subgraph schema files into a supergraph SDL.
   check <subgraph>   Show what a subgraph schema change does to clients.
   publish <subgraph> Check, then publish the composed supergraph for the router.
+  cost <file>...     Estimate what operations cost and whether the router runs them.
 
 Run "npm run supergraph -- <command> --help" for a command's options.
-Exit codes: 0 success, 1 composition failed or a known operation breaks, 2 bad usage.`;
+Exit codes: 0 success, 1 composition failed, a known operation breaks, or an
+operation is over the cost limit; 2 bad usage.`;
 
 const CONFIG_HELP = `  --config <file>      The rover-style subgraph list. Every default path below is
                        relative to its folder. (default: ./supergraph.yaml)`;
@@ -77,6 +91,27 @@ ${CHECK_OPTIONS_HELP}
   --out <file>         The published supergraph. (default: published/supergraph.graphql)
   --json               Print the check report as JSON.
   --help`,
+  cost: `Usage: npm run supergraph -- cost <file>... [--config <file> | --published <file>]
+
+Estimates the cost of every operation in the given .graphql documents (several
+operations may share a document's fragments; folders are searched for *.graphql
+and persisted operation lists *.json) as the router does before running one:
+from the supergraph's @cost and @listSize. Prints each operation with its
+estimate and whether it is within the limit. A variable counts as not given: a
+slicing argument then takes its default, else @listSize's assumedSize, else the
+default list size. The router counts only what the caller may read; this
+counts every field.
+Exits 1 when an operation is over the limit, does not validate, or the
+supergraph does not compose.
+
+The limit and the default list size are the router's settings, read from the
+environment: COST_LIMIT (default 10000) and COST_DEFAULT_LIST_SIZE (default 100).
+
+Options:
+${CONFIG_HELP}
+  --published <file>   Cost against this published supergraph instead of
+                       composing the config's schema files.
+  --help`,
 };
 
 const commonOptions = {
@@ -105,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'compose') return compose(rest);
+  if (command === 'cost') return cost(rest);
   return command === 'check' ? check(rest) : publish(rest);
 }
 
@@ -139,6 +175,28 @@ async function publish(args: string[]): Promise<number> {
   // stderr, so that `--json` output on stdout stays one JSON document.
   console.error(`Published ${out} (previous kept at ${publishedLayout(out).previous} when there was one).`);
   return 0;
+}
+
+async function cost(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...commonOptions, published: { type: 'string' } }, true);
+  if (!positionals.length) throw new UsageError('Expected at least one <file> of operations.');
+  const limits = {
+    limit: routerConfigSchema.shape.COST_LIMIT.parse(process.env.COST_LIMIT),
+    defaultListSize: routerConfigSchema.shape.COST_DEFAULT_LIST_SIZE.parse(process.env.COST_DEFAULT_LIST_SIZE),
+  };
+  const operations = await loadKnownOperations(positionals);
+  if (!operations.length) throw new UsageError(`No operations found in ${positionals.join(', ')}.`);
+  let supergraphSdl: string;
+  if (values.published) supergraphSdl = await readFile(path.resolve(values.published), 'utf8');
+  else {
+    const composition = await composeSupergraph(await loadSupergraphConfig(configFile(values.config)));
+    printHints(composition.hints);
+    supergraphSdl = composition.supergraphSdl;
+  }
+  const costs = operationCosts(supergraphSdl, operations, limits);
+  console.log(`Against ${values.published ? path.resolve(values.published) : `the supergraph composed from ${configFile(values.config)}`}.`);
+  console.log(formatOperationCosts(costs, limits));
+  return costs.every((operation) => operation.ok) ? 0 : 1;
 }
 
 type CheckValues = { config?: string; schema?: string; operations?: string[]; json?: boolean };

@@ -89,10 +89,27 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
    * @default local
    */
   RATE_LIMIT_REDIS_FAILURE: z.enum(['local', 'open', 'closed']).default('local'),
+  /**
+   * The highest estimated cost (README, "Operation cost") an operation may
+   * have; dearer ones are refused with COST_ESTIMATED_TOO_EXPENSIVE before
+   * any subgraph is asked. Ten users with five notes (and their tags) and
+   * five orders (and their items) each is about 6,000; a hundred users with
+   * a hundred notes and a hundred orders each is about 40,000. @default 10000
+   */
+  COST_LIMIT: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Items assumed in a list field the supergraph gives no `@listSize`. As
+   * many as the largest page (100), so a list nobody sized is never
+   * estimated cheaper than it may be. @default 100
+   */
+  COST_DEFAULT_LIST_SIZE: z.coerce.number().int().nonnegative().default(100),
+  /** Add `extensions.cost` (`{ estimated, actual, limit }`) to every result. @default true, except when NODE_ENV=production */
+  COST_EXTENSIONS: z.stringbool().optional(),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {
   GRAPHIQL_ENABLED: boolean;
+  COST_EXTENSIONS: boolean;
   /** Per-subgraph routing URL overrides from `<NAME>_ROUTING_URL`. */
   routingUrls: Record<string, string>;
 };
@@ -104,5 +121,6 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
     if (match?.[1] && value) routingUrls[match[1].toLowerCase()] = z.string().url().parse(value);
   }
   const config = parseConfig(routerConfigSchema, env, 'router');
-  return { ...config, GRAPHIQL_ENABLED: config.GRAPHIQL_ENABLED ?? config.NODE_ENV !== 'production', routingUrls };
+  const development = config.NODE_ENV !== 'production';
+  return { ...config, GRAPHIQL_ENABLED: config.GRAPHIQL_ENABLED ?? development, COST_EXTENSIONS: config.COST_EXTENSIONS ?? development, routingUrls };
 }

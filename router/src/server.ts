@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { createLogger, serveGraphQL, sessionFromAuthorization, settleWithin, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
+import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
@@ -67,7 +68,11 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     redisFailure: config.RATE_LIMIT_REDIS_FAILURE,
     logger,
   });
-  const guards: OperationGuard[] = [rateLimitGuard(limiterStore, config, logger)];
+  // Cost first: refusing an operation too dear to run takes no round trip to Redis.
+  const guards: OperationGuard[] = [
+    costGuard({ limit: config.COST_LIMIT, defaultListSize: config.COST_DEFAULT_LIST_SIZE, exposeCost: config.COST_EXTENSIONS }),
+    rateLimitGuard(limiterStore, config, logger),
+  ];
   const guarded = new GuardedGateway(gateway, guards);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;

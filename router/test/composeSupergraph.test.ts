@@ -22,6 +22,14 @@ describe('composeSupergraph', () => {
     expect(supergraphSdl).toContain('join__graph(name: "orders"');
   });
 
+  it("carries the subgraphs' @cost and @listSize into the supergraph under the cost spec", async () => {
+    const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(repoConfig));
+    expect(supergraphSdl).toContain('@link(url: "https://specs.apollo.dev/cost/v0.1"');
+    expect(supergraphSdl).toMatch(/users\(first: Int = 20, after: String\): UserConnection! .*@listSize\(slicingArguments: \["first"\], sizedFields: \["edges"\]\)/);
+    expect(supergraphSdl).toMatch(/items: \[OrderItem!\]! .*@listSize\(assumedSize: 50\)/);
+    expect(supergraphSdl).toMatch(/searchNotes\(.*\): NoteConnection! .*@cost\(weight: 10\)/);
+  });
+
   it('reports a conflict with both subgraphs and their file locations', async () => {
     const dir = await tempFiles({
       'a.graphql': `${link}\ntype Query { a: Thing }\ntype Thing @key(fields: "id") {\n  id: ID!\n  size: Int\n}`,

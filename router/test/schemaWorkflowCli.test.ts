@@ -1,28 +1,7 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const repo = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repo, 'router/src/cli.ts');
-const SUBGRAPHS = ['users', 'notes', 'orders'];
-
-/**
- * A working copy of the schema files the CLI reads, in a temp folder, so no
- * test ever changes the repository's own files.
- */
-async function workingCopy(): Promise<{ dir: string; config: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'supergraph-cli-'));
-  await cp(path.join(repo, 'supergraph.yaml'), path.join(dir, 'supergraph.yaml'));
-  await cp(path.join(repo, 'docs/example-query.graphql'), path.join(dir, 'docs/example-query.graphql'), { recursive: true });
-  for (const name of SUBGRAPHS) {
-    await mkdir(path.join(dir, 'subgraphs', name), { recursive: true });
-    await cp(path.join(repo, 'subgraphs', name, 'schema.graphql'), path.join(dir, 'subgraphs', name, 'schema.graphql'));
-  }
-  return { dir, config: path.join(dir, 'supergraph.yaml') };
-}
+import { runCli, workingCopy } from './cliProcess.ts';
 
 /** Writes the working copy's users schema with `edit` applied to a proposal file. */
 async function proposeUsers(dir: string, edit: (sdl: string) => string): Promise<string> {
@@ -34,12 +13,7 @@ async function proposeUsers(dir: string, edit: (sdl: string) => string): Promise
 const withoutUserField = (field: string) => (sdl: string) => sdl.replace(new RegExp(`(type User @key[^}]*?)\\n  ${field}: [^\\n]+`), '$1');
 const withUserField = (field: string) => (sdl: string) => sdl.replace('  name: String!\n', `  name: String!\n  ${field}\n`);
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repo }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-}
+const run = (...args: string[]) => runCli(args);
 
 // Each test has its own working copy, and each spawn takes seconds; run them side by side.
 describe.concurrent('supergraph CLI', { timeout: 60_000 }, () => {

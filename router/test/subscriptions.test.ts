@@ -115,7 +115,7 @@ describe('subscriptions over graphql-ws', () => {
   it('serves queries over the same WebSocket', async () => {
     const client = wsClient(stack.router.url, aliceToken);
     const query = subscribe(client, '{ me { email } }');
-    expect(await query.nth(1)).toEqual({ data: { me: { email: alice.email } } });
+    expect(await query.nth(1)).toEqual({ data: { me: { email: alice.email } }, extensions: { cost: { estimated: 1, actual: 1, limit: 10_000 } } });
     await client.dispose();
   });
 

@@ -4,6 +4,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
   data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
 }
 
 export interface GraphQLOptions {

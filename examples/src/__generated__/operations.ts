@@ -251,15 +251,15 @@ export type Query = {
   notes: NoteConnection;
   /** An order by id; FORBIDDEN unless it is the signed-in user's (or the viewer is an admin). */
   order?: Maybe<Order>;
-  /** The signed-in user's orders, newest first. */
+  /** The signed-in user's orders, newest first. `first` defaults to 20, at most 100. */
   orders: OrderConnection;
   /** A product by id, or null when there is none. */
   product?: Maybe<Product>;
-  /** Products, newest first. */
+  /** Products, newest first. `first` defaults to 20, at most 100. */
   products: ProductConnection;
-  /** Full-text search over titles and content (PostgreSQL websearch syntax), newest first. */
+  /** Full-text search over titles and content (PostgreSQL websearch syntax), newest first. `first` defaults to 20, at most 100. */
   searchNotes: NoteConnection;
-  /** Tags, newest first. */
+  /** Tags, newest first. `first` defaults to 20, at most 100. */
   tags: TagConnection;
   /** A user by id, or null when there is none. */
   user?: Maybe<User>;

@@ -6,7 +6,9 @@ export { checkSubgraph, type CheckOptions, type CheckResult } from './checkSubgr
 export { composeWithProposal, subgraphsWithProposal, type Proposal } from './composeWithProposal.ts';
 export { diffApiSchemas } from './diffApiSchemas.ts';
 export { formatCheckReport } from './formatCheckReport.ts';
+export { formatOperationCosts } from './formatOperationCosts.ts';
 export { loadKnownOperations, type KnownOperation } from './loadKnownOperations.ts';
+export { operationCosts, type CostLimits, type OperationCost } from './operationCosts.ts';
 export { publishedLayout, type PublishedLayout } from './publishedLayout.ts';
 export { publishSupergraph, type Publication } from './publishSupergraph.ts';
 export { writeFileAtomically } from './writeFileAtomically.ts';

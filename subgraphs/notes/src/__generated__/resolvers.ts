@@ -124,9 +124,9 @@ export type Query = {
   note?: Maybe<Note>;
   /** Notes, newest first, optionally filtered. `first` defaults to 20, at most 100. */
   notes: NoteConnection;
-  /** Full-text search over titles and content (PostgreSQL websearch syntax), newest first. */
+  /** Full-text search over titles and content (PostgreSQL websearch syntax), newest first. `first` defaults to 20, at most 100. */
   searchNotes: NoteConnection;
-  /** Tags, newest first. */
+  /** Tags, newest first. `first` defaults to 20, at most 100. */
   tags: TagConnection;
 };
 
@@ -431,9 +431,9 @@ export type PageInfoResolvers<ContextType = NotesContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   note?: Resolver<Maybe<ResolversTypes['Note']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'id'>>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<QueryNotesArgs>>;
-  searchNotes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, RequireFields<QuerySearchNotesArgs, 'query'>>;
-  tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, Partial<QueryTagsArgs>>;
+  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, RequireFields<QueryNotesArgs, 'first'>>;
+  searchNotes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, RequireFields<QuerySearchNotesArgs, 'first' | 'query'>>;
+  tags?: Resolver<ResolversTypes['TagConnection'], ParentType, ContextType, RequireFields<QueryTagsArgs, 'first'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -462,7 +462,7 @@ export type UserResolvers<ContextType = NotesContext, ParentType extends Resolve
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   noteCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, Partial<UserNotesArgs>>;
+  notes?: Resolver<ResolversTypes['NoteConnection'], ParentType, ContextType, RequireFields<UserNotesArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = NotesContext> = ResolversObject<{

@@ -126,11 +126,11 @@ export type Query = {
   __typename?: 'Query';
   /** An order by id; FORBIDDEN unless it is the signed-in user's (or the viewer is an admin). */
   order?: Maybe<Order>;
-  /** The signed-in user's orders, newest first. */
+  /** The signed-in user's orders, newest first. `first` defaults to 20, at most 100. */
   orders: OrderConnection;
   /** A product by id, or null when there is none. */
   product?: Maybe<Product>;
-  /** Products, newest first. */
+  /** Products, newest first. `first` defaults to 20, at most 100. */
   products: ProductConnection;
 };
 
@@ -397,9 +397,9 @@ export type ProductEdgeResolvers<ContextType = OrdersContext, ParentType extends
 
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryOrdersArgs>>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -409,7 +409,7 @@ export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extend
 export type UserResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<UserOrdersArgs>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
