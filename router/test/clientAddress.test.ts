@@ -24,6 +24,10 @@ describe('clientAddress', () => {
     expect(clientAddress('10.0.0.3', 'unknown', 1)).toBe('10.0.0.3');
   });
 
+  it('groups clients whose peer address is unknown (a socket already closed)', () => {
+    expect(clientAddress(undefined, undefined, 0)).toBe('unknown');
+  });
+
   it('gives IPv4-mapped addresses as IPv4 and IPv6 ones as their /64', () => {
     expect(clientAddress('::ffff:127.0.0.1', undefined, 0)).toBe('127.0.0.1');
     expect(clientAddress('2001:db8:1:2:aaaa::1', undefined, 0)).toBe('2001:db8:1:2::/64');

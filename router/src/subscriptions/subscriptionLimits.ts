@@ -1,4 +1,3 @@
-import { isIPv4, isIPv6 } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import { appError, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
@@ -114,36 +113,13 @@ export function isRefusal(value: object): value is Refusal {
   return 'limit' in value;
 }
 
-/** A signed-in socket counts against its user; an anonymous one against its client's address (the TCP peer). */
-export function socketOwner(viewer: Viewer, remoteAddress: string | undefined): SocketOwner {
-  return viewer ? { key: `user:${viewer.userId}`, anonymous: false } : { key: `address:${clientAddress(remoteAddress)}`, anonymous: true };
-}
-
 /**
- * The address anonymous sockets are counted by: an IPv4 address as it is
- * (also when the socket is dual-stack and sees it IPv4-mapped), an IPv6
- * address by its /64, since one home or phone line is given a whole /64 and
- * could otherwise open sockets from as many addresses as it likes.
+ * A signed-in socket counts against its user; an anonymous one against its
+ * client's address, as the rate limits see it (rateLimit/clientAddress.ts:
+ * the TCP peer, or the trusted proxies' entry, an IPv6 client by its /64).
  */
-export function clientAddress(remoteAddress: string | undefined): string {
-  if (!remoteAddress) return 'unknown';
-  const mapped = /^::ffff:(.+)$/i.exec(remoteAddress)?.[1];
-  if (mapped && isIPv4(mapped)) return mapped;
-  const withoutZone = remoteAddress.replace(/%.*$/, '');
-  if (!isIPv6(withoutZone)) return remoteAddress;
-  return `${ipv6Groups(withoutZone).slice(0, 4).join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of a valid IPv6 address, in hex without leading zeros. */
-function ipv6Groups(address: string): string[] {
-  const [head = '', tail] = address.split('::');
-  const split = (part: string) => (part ? part.split(':') : []);
-  // A trailing dotted IPv4 part stands for two groups.
-  const width = (groups: string[]) => groups.reduce((sum, group) => sum + (group.includes('.') ? 2 : 1), 0);
-  const left = split(head);
-  const right = tail === undefined ? [] : split(tail);
-  const zeros = Array.from({ length: 8 - width(left) - width(right) }, () => '0');
-  return [...left, ...zeros, ...right].map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''));
+export function socketOwner(viewer: Viewer, clientAddress: string): SocketOwner {
+  return viewer ? { key: `user:${viewer.userId}`, anonymous: false } : { key: `address:${clientAddress}`, anonymous: true };
 }
 
 /** What a client is told when a subscription is refused: `extensions.limit` names the cap, `extensions.max` its value. */

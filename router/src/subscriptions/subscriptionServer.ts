@@ -196,7 +196,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           const session = await sessionFromAuthorization(authorization, config);
           // A socket that closed while its token was checked is not counted: its onClose may have run already.
           if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
-          const owner = socketOwner(session.viewer, ctx.extra.request.socket.remoteAddress);
+          const { request } = ctx.extra;
+          const address = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
+          const owner = socketOwner(session.viewer, address);
           const account = limits.openSocket(owner);
           if (isRefusal(account)) {
             logger.warn({ ...account, owner: owner.key }, `closed a socket over a limit (${TOO_MANY_CONNECTIONS})`);
@@ -208,8 +210,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           ctx.extra.viewer = session.viewer;
           ctx.extra.scopes = session.scopes;
           ctx.extra.authorization = authorization;
-          const { request } = ctx.extra;
-          ctx.extra.clientAddress = clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
+          ctx.extra.clientAddress = address;
           if (session.expiresAt !== null) closeAtExpiry(ctx.extra.socket, session.expiresAt);
           return true;
         } catch {
