@@ -34,6 +34,8 @@ async function supergraphWithNotes(edit: (sdl: string) => string): Promise<strin
 }
 
 const withoutField = (field: string) => (sdl: string) => sdl.replace(new RegExp(`\\n\\s*"[^"]*"\\n\\s*${field}: [^\\n]+|\\n\\s*${field}: [^\\n]+`), '');
+/** Adds a federation directive to the notes SDL's `@link(... import: [...])`. */
+const withImport = (directive: string) => (sdl: string) => sdl.replace(/(federation\/v2\.\d+", import: \[)/, `$1"${directive}", `);
 const noteVersion = () => graphql(router.url, '{ notes(first: 1) { edges { node { version } } } }');
 
 async function publishNote(authorId: string) {
@@ -104,7 +106,7 @@ describe('hot reload of a published supergraph', () => {
     await publishSupergraph({
       out: published,
       supergraphSdl: await supergraphWithNotes((sdl) =>
-        sdl.replace('import: ["@key", "@shareable"]', 'import: ["@key", "@shareable", "@authenticated"]').replace(/\n(\s*)content: String!/, '\n$1content: String @authenticated'),
+        withImport('@authenticated')(sdl).replace(/\n(\s*)content: String!/, '\n$1content: String @authenticated'),
       ),
       subgraphSdls: {},
     });
@@ -122,7 +124,7 @@ describe('hot reload of a published supergraph', () => {
     await publishSupergraph({
       out: published,
       supergraphSdl: await supergraphWithNotes((sdl) =>
-        sdl.replace('import: ["@key", "@shareable"]', 'import: ["@key", "@shareable", "@authenticated"]').replace(/\n(\s*)noteCreated(\([^)]*\))?: Note!/, '\n$1noteCreated$2: Note! @authenticated'),
+        withImport('@authenticated')(sdl).replace(/\n(\s*)noteCreated(\([^)]*\))?: Note!/, '\n$1noteCreated$2: Note! @authenticated'),
       ),
       subgraphSdls: {},
     });

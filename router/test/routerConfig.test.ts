@@ -30,7 +30,6 @@ describe('loadRouterConfig', () => {
 
   it('limits operation cost to 10000 with lists of 100 by default, and reports cost in results except in production', () => {
     expect(loadRouterConfig({})).toMatchObject({ COST_LIMIT: 10_000, COST_DEFAULT_LIST_SIZE: 100, COST_EXTENSIONS: true });
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-32-characters!' };
     expect(loadRouterConfig(production).COST_EXTENSIONS).toBe(false);
     expect(loadRouterConfig({ ...production, COST_EXTENSIONS: 'true', COST_LIMIT: '500', COST_DEFAULT_LIST_SIZE: '10' })).toMatchObject({
       COST_EXTENSIONS: true,

@@ -151,8 +151,8 @@ describe('subscriptions per socket', () => {
     socket.subscribe('query', '{ me { email } }');
     socket.subscribe('mutation', 'mutation { createNote(input: { title: "Over the socket", content: "." }) { title } }');
     await waitFor('both answers', () => socket.results('query').length && socket.results('mutation').length);
-    expect(socket.results('query')).toEqual([{ data: { me: { email: alice.email } } }]);
-    expect(socket.results('mutation')).toEqual([{ data: { createNote: { title: 'Over the socket' } } }]);
+    expect(socket.results('query').map(({ data, errors }) => ({ data, errors }))).toEqual([{ data: { me: { email: alice.email } }, errors: undefined }]);
+    expect(socket.results('mutation').map(({ data, errors }) => ({ data, errors }))).toEqual([{ data: { createNote: { title: 'Over the socket' } }, errors: undefined }]);
 
     socket.subscribe('s11', distinct(11));
     expect(await refusedBy(socket, 's11')).toEqual(refusal('subscriptionsPerSocket', 10));
