@@ -92,9 +92,9 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   /**
    * The highest estimated cost (README, "Operation cost") an operation may
    * have; dearer ones are refused with COST_ESTIMATED_TOO_EXPENSIVE before
-   * any subgraph is asked. Ten users with five notes (and their tags) and
-   * five orders (and their items) each is about 6,000; a hundred users with
-   * a hundred notes and a hundred orders each is about 40,000. @default 10000
+   * any subgraph is asked. The README shows what our operations cost and
+   * why this default admits a dashboard of ten items with a few nested
+   * lists each, but not a hundred items with hundreds each. @default 10000
    */
   COST_LIMIT: z.coerce.number().int().positive().default(10_000),
   /**

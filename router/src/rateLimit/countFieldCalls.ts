@@ -42,7 +42,7 @@ type Tally = Map<string, FieldCalls>;
 
 /**
  * Counts the calls an operation makes of each rate-limited field: every
- * occurrence counts, so fifteen aliased `logIn`s are fifteen calls, each
+ * occurrence counts, so fifteen aliased calls of a field are fifteen, each
  * under the key its own arguments (literals or variables) give. A named
  * fragment is counted once and added per spread; a field under a list
  * counts once, however many items the list has. Fields skipped by
@@ -144,8 +144,8 @@ function keyOf(rule: FieldRule, args: Record<string, unknown>, caller: Caller): 
 
 /**
  * A key's value for one call. Argument values are compared trimmed and
- * lower-cased (` Alice@Example.com` is `alice@example.com`, as the users
- * subgraph stores it); an absent one is empty, so every call without it
+ * lower-cased (` Alice@Example.com` is `alice@example.com`, as identifiers
+ * such as addresses are usually stored); an absent one is empty, so every call without it
  * shares one count. An anonymous caller's `user` is their address.
  */
 function valueOf(key: RateLimitKey, args: Record<string, unknown>, caller: Caller): string {
