@@ -12,3 +12,13 @@ export function createPgAdapter(connectionString: string, maxConnections: number
   const pool = createPgPool({ connectionString, max: maxConnections, logger, name });
   return new PrismaPg(pool, { disposeExternalPool: true });
 }
+
+/**
+ * Prisma's options for interactive transactions (`db.$transaction(async
+ * (tx) => ...)`). A transaction waits for its connection as long as any
+ * other query does (the pool's 5 s, see `createPgPool`), not Prisma's own
+ * 2 s: under load that failed first, and as an internal error rather than
+ * SERVICE_UNAVAILABLE. On the embedded PGlite, where one transaction runs
+ * at a time, 32 concurrent sign-ups waited longer than 2 s.
+ */
+export const transactionOptions = { maxWait: 5_000 } as const;

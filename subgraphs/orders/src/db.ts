@@ -1,4 +1,4 @@
-import { createPgAdapter, type Logger } from '@supergraph/common';
+import { createPgAdapter, transactionOptions, type Logger } from '@supergraph/common';
 import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 
 /**
@@ -9,6 +9,7 @@ export function createOrdersDb(url: string, poolSize: number, logger: Logger) {
   return new PrismaClient({
     adapter: createPgAdapter(url, poolSize, logger, 'orders'),
     log: [{ emit: 'event', level: 'query' }],
+    transactionOptions,
   });
 }
 
