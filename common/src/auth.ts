@@ -4,7 +4,7 @@ import type { SharedConfig } from './sharedConfig.ts';
 
 export type Role = 'CUSTOMER' | 'ADMIN';
 
-/** Who is calling. `null` means anonymous. Admins may read every user's orders. */
+/** Who is calling. `null` means anonymous. */
 export type Viewer = { userId: string; role: Role } | null;
 
 export type JwtSettings = Pick<SharedConfig, 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;

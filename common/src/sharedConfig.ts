@@ -13,7 +13,7 @@ export const sharedConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** HS256 secret shared by the users subgraph (signs) and every verifier. */
+  /** HS256 secret shared by the subgraph that issues tokens (signs) and every verifier. */
   JWT_SECRET: z.string().min(32).default('development-secret-change-me-in-production!'),
   /** @default supergraph */
   JWT_ISSUER: z.string().default('supergraph'),

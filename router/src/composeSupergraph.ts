@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { composeServices } from '@apollo/composition';
 import { getLocation, parse, Source, type ASTNode, type GraphQLError } from 'graphql';
 import { FieldRateLimits } from './rateLimit/fieldRateLimits.ts';
+import { EventFeeds } from './subscriptions/eventFeeds.ts';
 import { LinkedDirectives } from './supergraph/linkedDirectives.ts';
 import type { SubgraphEntry } from './supergraphConfig.ts';
 
@@ -56,7 +57,8 @@ export async function composeSupergraph(subgraphs: SubgraphEntry[]): Promise<Com
   const result = composeServices(services);
   if (result.errors) throw new CompositionError(result.errors.map((error) => describe(error, subgraphOf)));
   // Composition checks the directive's types; what its values must name is ours to check, before any router serves them.
-  const unenforceable = new FieldRateLimits(new LinkedDirectives(result.supergraphSdl)).problems;
-  if (unenforceable.length) throw new CompositionError(unenforceable.map(({ problem }) => problem));
+  const linked = new LinkedDirectives(result.supergraphSdl);
+  const unservable = [...new FieldRateLimits(linked).problems.map(({ problem }) => problem), ...new EventFeeds(linked).problems];
+  if (unservable.length) throw new CompositionError(unservable);
   return { supergraphSdl: result.supergraphSdl, hints: result.hints.map((hint) => hint.toString()) };
 }

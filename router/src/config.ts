@@ -26,6 +26,8 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(32),
   /** Serve GraphiQL at GET /graphql to browsers. @default true, except when NODE_ENV=production */
   GRAPHIQL_ENABLED: z.stringbool().optional(),
+  /** The operations GraphiQL opens with: the deployment's file, since only it knows its graph. @default <repo>/docs/graphiql.graphql */
+  GRAPHIQL_DEFAULT_DOCUMENT: z.string().default(fileURLToPath(new URL('../../docs/graphiql.graphql', import.meta.url))),
   /** Redis the bridge publishes events to; subscriptions need it (or an in-process source under npm start). @default unset */
   REDIS_URL: z.string().url().optional(),
   /** Prepended to event types to name the Redis channels; must match the bridge's. @default '' */

@@ -103,7 +103,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     introspection: config.GRAPHIQL_ENABLED || config.NODE_ENV !== 'production',
     plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
     drainFirst: () => drainSockets(),
-    routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger) : undefined,
+    routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger, config.GRAPHIQL_DEFAULT_DOCUMENT) : undefined,
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
     context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);

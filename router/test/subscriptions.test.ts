@@ -92,18 +92,31 @@ describe('subscriptions over graphql-ws', () => {
     await Promise.all(clients.map((client) => client.dispose()));
   });
 
-  it("refuses a subscription to another user's order with FORBIDDEN and to orders without a token with UNAUTHENTICATED", async () => {
+  it("keeps order events to their owner: alice, subscribed to every order and to bob's by id, gets only hers while bob gets his", async () => {
     const [bobsOrder] = await stack.orders.db.order.findMany({ where: { userId: bob.id }, take: 1 });
-    const client = wsClient(stack.router.url, aliceToken);
-    const forbidden = subscribe(client, 'subscription($id: ID) { orderUpdated(id: $id) { id } }', { id: bobsOrder!.id });
-    await waitFor('the refusal', () => forbidden.error() !== undefined, { timeoutMs: 5_000 });
-    expect(JSON.stringify(forbidden.error())).toContain('FORBIDDEN');
+    const [alicesOrder] = await stack.orders.db.order.findMany({ where: { userId: alice.id }, take: 1 });
+    const [aliceClient, bobClient] = [wsClient(stack.router.url, aliceToken), wsClient(stack.router.url, bobToken)];
+    const alicesOrders = subscribe(aliceClient, 'subscription { orderUpdated { id } }');
+    const bobsOrderWatchedByAlice = subscribe(aliceClient, 'subscription($id: ID) { orderUpdated(id: $id) { id } }', { id: bobsOrder!.id });
+    const bobsOrders = subscribe(bobClient, 'subscription { orderUpdated { id } }');
+    await waitFor('the subscriptions', () => stack.router.subscriptions!.subscriberCount === 3, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    publish({ type: 'order.placed', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: bob.id } }, bob.id);
+    publish({ type: 'order.placed', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
+    expect(await bobsOrders.nth(1)).toMatchObject({ data: { orderUpdated: { id: bobsOrder!.id } } });
+    expect(await alicesOrders.nth(1)).toMatchObject({ data: { orderUpdated: { id: alicesOrder!.id } } });
+    expect(await stack.router.subscriptions!.settled()).toBe(true);
+    // Skipped, not refused: no result, no error, and the streams stay open.
+    expect(bobsOrderWatchedByAlice.results).toHaveLength(0);
+    expect([alicesOrders.results.length, bobsOrders.results.length]).toEqual([1, 1]);
+    expect([alicesOrders.error(), bobsOrderWatchedByAlice.error(), bobsOrders.error()]).toEqual([undefined, undefined, undefined]);
 
     const anonymous = wsClient(stack.router.url);
     const refused = subscribe(anonymous, 'subscription { orderUpdated { id } }');
     await waitFor('the refusal', () => refused.error() !== undefined, { timeoutMs: 5_000 });
     expect(JSON.stringify(refused.error())).toContain('UNAUTHENTICATED');
-    await Promise.all([client.dispose(), anonymous.dispose()]);
+    await Promise.all([aliceClient.dispose(), bobClient.dispose(), anonymous.dispose()]);
   });
 
   it('answers a subscription sent over HTTP with 400 and where to send it', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EVENT_TYPES, eventCatalogue, type EventType } from './eventCatalogue.ts';
+import { eventCatalogue, type EventType } from './eventCatalogue.ts';
 
 /** The current envelope version; consumers reject versions they do not know. */
 export const SCHEMA_VERSION = 1;
@@ -8,7 +8,8 @@ export const SCHEMA_VERSION = 1;
 /** The contract between producers (outbox), the bridge and the routers. */
 export const eventEnvelopeSchema = z.object({
   id: z.uuid(),
-  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  // Producers own their types; the envelope only fixes their shape (`domain.happened`, also a routing key).
+  type: z.string().regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/, 'a dotted name such as `thing.happened`'),
   schemaVersion: z.literal(SCHEMA_VERSION),
   occurredAt: z.iso.datetime(),
   aggregateType: z.string().min(1),

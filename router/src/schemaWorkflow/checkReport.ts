@@ -4,7 +4,7 @@ import type { AffectedOperation } from './affectedOperations.ts';
 export interface ReportedChange {
   /** inspector's change type, e.g. `FIELD_REMOVED`. */
   type: string;
-  /** The schema coordinate, e.g. `User.email`. */
+  /** The schema coordinate, e.g. `Type.field`. */
   path: string | null;
   message: string;
 }
@@ -33,8 +33,8 @@ export interface CheckReport {
 /**
  * Sorts the changes into breaking (used by a known operation or not),
  * dangerous and safe. A breaking change is "used" when an operation that
- * broke touches its coordinate or something under it (removing `User`
- * breaks an operation selecting `User.email`).
+ * broke touches its coordinate or something under it (removing `Type`
+ * breaks an operation selecting `Type.field`).
  */
 export function checkReport(changes: Change[], affected: AffectedOperation[], operationsChecked: number): CheckReport {
   const report: CheckReport = {

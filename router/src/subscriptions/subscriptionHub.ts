@@ -1,9 +1,9 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
+import type { EventEnvelope, Logger } from '@supergraph/common';
 import { InFlight } from '../inFlight.ts';
 import type { EventSource } from './eventSource.ts';
-import type { SubscriptionField } from './subscriptionFields.ts';
+import { feedMatches, type EventFeed } from './eventFeeds.ts';
 
 /** What a result says of the event it answers, under `extensions.event`. */
 export function eventSummary({ id, type, aggregateVersion, occurredAt }: EventEnvelope) {
@@ -17,9 +17,8 @@ const SUBSCRIBER_BUFFER = 256;
 export interface SubscriptionSpec {
   /** Identifies the group: document + variables + the token events are looked up with. */
   key: string;
-  field: SubscriptionField;
+  feed: EventFeed;
   args: Record<string, unknown>;
-  viewer: Viewer;
   /**
    * Produces the result for one event, or null when the group may not see
    * it; called once per event per group, whatever the group's size.
@@ -51,7 +50,7 @@ interface Group {
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   /** Per event type: the one event-source subscription, and the groups it feeds. */
-  private readonly byType = new Map<EventType, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
+  private readonly byType = new Map<string, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
   private readonly inFlight = new InFlight();
   /** Resolutions performed so far (one per event per matching group). */
   resolutions = 0;
@@ -101,14 +100,14 @@ export class SubscriptionHub {
     if (!group) {
       group = { spec, sinks: new Set(), tail: Promise.resolve() };
       this.groups.set(spec.key, group);
-      for (const type of spec.field.events) this.listen(type).add(group);
+      for (const type of spec.feed.types) this.listen(type).add(group);
     }
     return group;
   }
 
   private leave(group: Group): void {
     this.groups.delete(group.spec.key);
-    for (const type of group.spec.field.events) {
+    for (const type of group.spec.feed.types) {
       const entry = this.byType.get(type);
       entry?.groups.delete(group);
       if (entry && entry.groups.size === 0) {
@@ -119,7 +118,7 @@ export class SubscriptionHub {
   }
 
   /** One event-source subscription per event type per router, shared by every group. */
-  private listen(type: EventType): Set<Group> {
+  private listen(type: string): Set<Group> {
     let entry = this.byType.get(type);
     if (!entry) {
       entry = { unsubscribe: this.source.subscribe(type, (event) => this.dispatch(event)), groups: new Set() };
@@ -132,7 +131,7 @@ export class SubscriptionHub {
   private dispatch(event: EventEnvelope): void {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
       const { spec } = group;
-      if (!spec.field.matches(event, spec.args, spec.viewer)) continue;
+      if (!feedMatches(spec.feed, event, spec.args)) continue;
       group.tail = this.inFlight.track(group.tail.then(() => this.deliver(group, event)));
     }
   }
@@ -178,6 +177,11 @@ export class SubscriptionHub {
       }
     }
     return ended;
+  }
+
+  /** Resolves once every event dispatched so far has been resolved and pushed (or skipped); tests assert on what did not arrive after it. */
+  async settled(timeoutMs = 10_000): Promise<boolean> {
+    return this.inFlight.settled(timeoutMs);
   }
 
   /** Resolves once every subscription of this router is listening (tests wait on it instead of sleeping). */

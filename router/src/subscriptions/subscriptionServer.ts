@@ -20,15 +20,15 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, sessionFromAuthorization, unauthenticated, type Logger, type Viewer } from '@supergraph/common';
+import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, sessionFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
 import { withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
 import { InFlight } from '../inFlight.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
+import { eventFeedsOf, feedPayload } from './eventFeeds.ts';
 import { createSocketErrorFormatter, withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
-import { subscriptionFields } from './subscriptionFields.ts';
 import { isRefusal, limitExceeded, releasingSlot, socketOwner, SubscriptionLimits, type Refusal, type Slot, type SocketAccount } from './subscriptionLimits.ts';
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 
@@ -122,32 +122,25 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     const operation = getOperationAST(document, operationName)!;
     const rootField = operation.selectionSet.selections[0];
     if (rootField?.kind !== 'Field') return withCode([new GraphQLError('Select the subscription field directly, not through a fragment.')], 'GRAPHQL_VALIDATION_FAILED');
-    const field = subscriptionFields[rootField.name.value];
+    const feed = eventFeedsOf(admission.operation.supergraph).of(rootField.name.value);
     const fieldDefinition = schema.getSubscriptionType()?.getFields()[rootField.name.value];
-    if (!field || !fieldDefinition) return withCode([new GraphQLError(`Subscription.${rootField.name.value} is not served by this router.`)], 'GRAPHQL_VALIDATION_FAILED');
+    if (!feed || !fieldDefinition) return withCode([new GraphQLError(`Subscription.${rootField.name.value} is not served by this router.`)], 'GRAPHQL_VALIDATION_FAILED');
     if (!hub) return [appError('SERVICE_UNAVAILABLE', 'Subscriptions are not available: the router has no event source (set REDIS_URL).')];
-    if (field.requiresViewer && !context.viewer) return [unauthenticated('Subscribing to this field needs a signed-in user.')];
 
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
     if (coerced.errors) return withCode(coerced.errors, 'BAD_USER_INPUT');
     const args = getArgumentValues(fieldDefinition, rootField, coerced.coerced);
-    const check = field.authorize?.(args);
-    if (check) {
-      const verdict = singleResult(await apollo.executeOperation(check, { contextValue: context }));
-      if (verdict.errors?.length) return verdict.errors.map((error) => new GraphQLError(error.message, { extensions: error.extensions }));
-    }
 
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === 'FragmentDefinition');
-    const entityQuery = field.lookup ? toEntityQuery(operation, rootField as FieldNode, field.lookup, fragments) : null;
+    const entityQuery = feed.lookup ? toEntityQuery(operation, rootField as FieldNode, feed.lookup, fragments) : null;
     // Per token, not per user: each event is looked up with the group's token, which must outlive none of its members.
     const callerKey = context.authorization ?? 'anonymous';
     const responseKey = rootField.alias?.value ?? rootField.name.value;
     return {
       // Coerced variables: only declared ones, as deep as their types (raw ones may nest too deep to stringify).
       key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, callerKey]),
-      field,
+      feed,
       args,
-      viewer: context.viewer,
       revalidate: (next) => {
         const invalid = validate(next, requested, rules);
         return invalid.length ? invalid : options.gateway.stillAdmitted(requested, operationName ?? null, context);
@@ -157,7 +150,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const result = entityQuery
           ? await executeThroughGateway(entityQuery, { ...rawVariables, [ENTITY_ID_VARIABLE]: event.aggregateId }, operationName, eventContext)
           : // Nothing left to look up (the entity is gone): the event is the payload.
-            ((await execute({ schema: options.schema(), document, operationName, variableValues: rawVariables, rootValue: { [rootField.name.value]: field.payload!(event) } })) as ExecutionResult);
+            ((await execute({ schema: options.schema(), document, operationName, variableValues: rawVariables, rootValue: { [rootField.name.value]: feedPayload(feed, event) } })) as ExecutionResult);
         if (isHiddenFromViewer(result, responseKey)) return null;
         // The entity is read as it is now; the event says which change this result is for.
         const errors = refusals.length ? [...refusals, ...(result.errors ?? [])] : result.errors;

@@ -14,8 +14,8 @@ export const ENTITY_ID_VARIABLE = '__entityId';
 const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
 
 /**
- * Turns `subscription S($a: ID) { noteCreated(authorId: $a) { title author { email } } }`
- * into `query S($__entityId: ID!) { noteCreated: note(id: $__entityId) { title author { email } } }`:
+ * Turns `subscription S($a: ID) { itemAdded(ownerId: $a) { name owner { name } } }`
+ * into `query S($__entityId: ID!) { itemAdded: item(id: $__entityId) { name owner { name } } }`:
  * the subscriber's selection, asked of the supergraph for one entity. The
  * alias keeps the response shape the subscriber expects; variables only the
  * subscription arguments used are dropped (an unused variable is invalid).

@@ -338,7 +338,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   CreateNoteInput: CreateNoteInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteNotePayload: ResolverTypeWrapper<DeleteNotePayload>;
@@ -357,12 +356,12 @@ export type ResolversTypes = ResolversObject<{
   TagEdge: ResolverTypeWrapper<Omit<TagEdge, 'node'> & { node: ResolversTypes['Tag'] }>;
   UpdateNoteInput: UpdateNoteInput;
   User: ResolverTypeWrapper<UserRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   CreateNoteInput: CreateNoteInput;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeleteNotePayload: DeleteNotePayload;
@@ -381,7 +380,17 @@ export type ResolversParentTypes = ResolversObject<{
   TagEdge: Omit<TagEdge, 'node'> & { node: ResolversParentTypes['Tag'] };
   UpdateNoteInput: UpdateNoteInput;
   User: UserRef;
+  String: Scalars['String']['output'];
 }>;
+
+export type FromEventsDirectiveArgs = {
+  lookup?: Maybe<Scalars['String']['input']>;
+  match?: Maybe<Array<Scalars['String']['input']>>;
+  payload?: Maybe<Array<Scalars['String']['input']>>;
+  types: Array<Scalars['String']['input']>;
+};
+
+export type FromEventsDirectiveResolver<Result, Parent, ContextType = NotesContext, Args = FromEventsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -481,3 +490,6 @@ export type Resolvers<ContextType = NotesContext> = ResolversObject<{
   User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = NotesContext> = ResolversObject<{
+  fromEvents?: FromEventsDirectiveResolver<any, any, ContextType>;
+}>;

@@ -261,6 +261,15 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
 }>;
 
+export type FromEventsDirectiveArgs = {
+  lookup?: Maybe<Scalars['String']['input']>;
+  match?: Maybe<Array<Scalars['String']['input']>>;
+  payload?: Maybe<Array<Scalars['String']['input']>>;
+  types: Array<Scalars['String']['input']>;
+};
+
+export type FromEventsDirectiveResolver<Result, Parent, ContextType = UsersContext, Args = FromEventsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type RateLimitDirectiveArgs = {
   by: Array<Scalars['String']['input']>;
   limit: Scalars['Int']['input'];
@@ -332,5 +341,6 @@ export type Resolvers<ContextType = UsersContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = UsersContext> = ResolversObject<{
+  fromEvents?: FromEventsDirectiveResolver<any, any, ContextType>;
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
 }>;
