@@ -19,7 +19,7 @@ import { createSubgraphFetcher, SubgraphDataSource } from './subgraphDataSource.
 import type { EventSource } from './subscriptions/eventSource.ts';
 import { redisEventSource } from './subscriptions/redisEventSource.ts';
 import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
-import type { SubscriptionLimits } from './subscriptions/subscriptionLimits.ts';
+import { SubscriptionLimits } from './subscriptions/subscriptionLimits.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { enforcedSecurityManager, withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
@@ -115,6 +115,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
   hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
+  const subscriptionLimits = new SubscriptionLimits(config);
   const subscriptionServer = startSubscriptionServer({
     httpServer: server.httpServer,
     config,
@@ -123,6 +124,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     schema: () => apiSchema!,
     gateway: guarded,
     hub,
+    limits: subscriptionLimits,
   });
 
   let stopped: Promise<void> | undefined;
@@ -134,7 +136,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   return {
     ...server,
     subscriptions: hub,
-    subscriptionLimits: subscriptionServer.limits,
+    subscriptionLimits,
     reloads,
     stop: () =>
       (stopped ??= (async () => {
