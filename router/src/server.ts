@@ -20,6 +20,8 @@ import type { EventSource } from './subscriptions/eventSource.ts';
 import { redisEventSource } from './subscriptions/redisEventSource.ts';
 import { SubscriptionHub } from './subscriptions/subscriptionHub.ts';
 import { SubscriptionLimits } from './subscriptions/subscriptionLimits.ts';
+import { createOperationStarter, type OperationStarter } from './subscriptions/operationStarter.ts';
+import { createSseHandler } from './subscriptions/sseHandler.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { enforcedSecurityManager, withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
@@ -87,6 +89,11 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     }
   });
 
+  // Streams over graphql-ws and SSE start operations alike; the starter needs the Apollo server, made below.
+  const subscriptionLimits = new SubscriptionLimits(config);
+  let starter: OperationStarter | undefined;
+  const sse = createSseHandler({ config, logger, limits: subscriptionLimits, starter: () => starter! });
+
   // On stop, sockets and subscriptions drain before HTTP: operations in
   // flight on either finish before the gateway and its connections close.
   let drainSockets = async () => {};
@@ -103,7 +110,10 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     introspection: config.GRAPHIQL_ENABLED || config.NODE_ENV !== 'production',
     plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
     drainFirst: () => drainSockets(),
-    routes: config.GRAPHIQL_ENABLED ? (app) => mountGraphiql(app, logger, config.GRAPHIQL_DEFAULT_DOCUMENT) : undefined,
+    routes: (app) => {
+      app.all('/graphql', ...sse.middleware);
+      if (config.GRAPHIQL_ENABLED) mountGraphiql(app, logger, config.GRAPHIQL_DEFAULT_DOCUMENT);
+    },
     healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
     context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
@@ -115,9 +125,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
   hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
-  const subscriptionLimits = new SubscriptionLimits(config);
-  const subscriptionServer = startSubscriptionServer({
-    httpServer: server.httpServer,
+  starter = createOperationStarter({
     config,
     logger,
     apollo: server.apollo as unknown as ApolloServer<RouterContext>,
@@ -126,10 +134,11 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     hub,
     limits: subscriptionLimits,
   });
+  const subscriptionServer = startSubscriptionServer({ httpServer: server.httpServer, config, logger, starter, limits: subscriptionLimits });
 
   let stopped: Promise<void> | undefined;
   drainSockets = async () => {
-    await Promise.all([subscriptionServer.close(), hub?.close(config.SHUTDOWN_GRACE_MS)]);
+    await Promise.all([subscriptionServer.close(), sse.close(), hub?.close(config.SHUTDOWN_GRACE_MS)]);
     await eventSource?.close();
   };
 

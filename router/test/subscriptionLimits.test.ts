@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger, demoUsers } from '@supergraph/common';
 import { loadRouterConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
-import { countQueries } from '../../test/kit/queryCounter.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
 import { tokenFor } from '../../test/kit/tokens.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';

@@ -22,7 +22,12 @@ export function wsClient(httpUrl: string, token?: string): Client {
   });
 }
 
-export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): Subscription {
+/** What `subscribe` needs of a client: graphql-ws's and graphql-sse's clients both fit. */
+export interface StreamingClient {
+  subscribe: Client['subscribe'];
+}
+
+export function subscribe(client: StreamingClient, query: string, variables: Record<string, unknown> = {}): Subscription {
   const results: any[] = [];
   const waiters: (() => void)[] = [];
   let failure: unknown;

@@ -60,8 +60,6 @@ export interface OperationStarterOptions {
   /** Null when the router has no event source: subscribing is then an error, queries still work. */
   hub: SubscriptionHub | null;
   limits: SubscriptionLimits;
-  /** A subscription refused over a cap, for the transport to log as it sees fit. */
-  onRefusal: (caller: StreamCaller, refusal: Refusal) => void;
 }
 
 function singleResult(response: Awaited<ReturnType<ApolloServer<RouterContext>['executeOperation']>>): ExecutionResult {
@@ -88,10 +86,22 @@ function isHiddenFromViewer(result: ExecutionResult, responseKey: string): boole
  * by the router's guards, and are fed by the hub from the supergraph's
  * `@fromEvents` declarations; queries and mutations go through the gateway.
  */
+export type OperationStarter = ReturnType<typeof createOperationStarter>;
+
+/** Whether `start` refused the operation (its errors) rather than starting it. */
+export const isRefused = (started: readonly GraphQLError[] | StartedOperation): started is readonly GraphQLError[] => Array.isArray(started);
+
 export function createOperationStarter(options: OperationStarterOptions) {
   const { config, apollo, hub, limits } = options;
   const armor = createArmor(config);
   const rules = [...specifiedRules, ...armor.validationRules];
+  // A connection's first refused subscription is logged, not each one a client may keep sending.
+  const refusalLogged = new WeakSet<SocketAccount>();
+  const logRefusal = (account: SocketAccount, refusal: Refusal) => {
+    if (refusalLogged.has(account)) return;
+    refusalLogged.add(account);
+    options.logger.warn({ ...refusal, owner: account.owner.key }, 'refused a subscription over a limit (logged once per connection)');
+  };
 
   const executeThroughGateway = async (document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, contextValue: RouterContext) =>
     singleResult(await apollo.executeOperation({ query: print(document), variables, operationName }, { contextValue }));
@@ -171,7 +181,7 @@ export function createOperationStarter(options: OperationStarterOptions) {
         // refusal costs only the parse (no validation, no hub, no gateway).
         const taken = limits.take(caller.account);
         if (isRefusal(taken)) {
-          options.onRefusal(caller, taken);
+          logRefusal(caller.account, taken);
           return [limitExceeded(taken)];
         }
         slot = taken;

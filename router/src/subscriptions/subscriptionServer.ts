@@ -1,18 +1,13 @@
 import type http from 'node:http';
-import type { ApolloServer } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { appError, sessionFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
-import type { RouterContext } from '../routerContext.ts';
-import type { GuardedGateway } from '../guardedGateway.ts';
 import { InFlight } from '../inFlight.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
-import { createOperationStarter, type StartedOperation } from './operationStarter.ts';
+import { isRefused, type OperationStarter } from './operationStarter.ts';
 import { createSocketErrorFormatter } from './socketErrors.ts';
-import type { SubscriptionHub } from './subscriptionHub.ts';
-import { isRefusal, socketOwner, type Refusal, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
+import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
 
 type ConnectionExtra = {
   /** From the upgrade request (graphql-ws/use/ws's `extra.request`). */
@@ -35,13 +30,8 @@ export interface SubscriptionServerOptions {
   httpServer: http.Server;
   config: RouterConfig;
   logger: Logger;
-  apollo: ApolloServer<RouterContext>;
-  /** The supergraph's current API schema. */
-  schema: () => GraphQLSchema;
-  /** Authorizes and checks a subscription when it starts, as the executor does for every other operation. */
-  gateway: Pick<GuardedGateway, 'admit' | 'stillAdmitted'>;
-  /** Null when the router has no event source: subscribing is then an error, queries still work. */
-  hub: SubscriptionHub | null;
+  /** Starts operations as every streaming transport does. */
+  starter: OperationStarter;
   /** The caps every streaming transport counts against. */
   limits: SubscriptionLimits;
 }
@@ -65,17 +55,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
 
   const limits = options.limits;
-  // A socket's first refused subscription is logged, not each one a client may keep sending.
-  const refusalLogged = new WeakSet<SocketAccount>();
-  const starter = createOperationStarter({
-    ...options,
-    onRefusal: ({ account }, refusal: Refusal) => {
-      if (refusalLogged.has(account)) return;
-      refusalLogged.add(account);
-      logger.warn({ ...refusal, owner: account.owner.key }, 'refused a subscription over a limit (logged once per socket)');
-    },
-  });
-
+  const { starter } = options;
   const inFlight = new InFlight();
   const operations = new WeakMap<object, SocketOperations>();
   const operationsOf = (ctx: object) => operations.get(ctx) ?? operations.set(ctx, new SocketOperations()).get(ctx)!;
@@ -126,10 +106,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           if (closing) return [appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')];
           const { extra } = ctx;
           const started = await starter.start(payload, { viewer: extra.viewer ?? null, scopes: extra.scopes ?? new Set(), authorization: extra.authorization, clientAddress: extra.clientAddress!, account: extra.account! });
-          if (Array.isArray(started)) return started;
+          if (isRefused(started)) return started;
           // A query or mutation is in flight until its result has been sent (onComplete) or its socket is gone.
-          if ((started as StartedOperation).kind !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
-          return started as StartedOperation;
+          if (started.kind !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
+          return started;
         } catch (error) {
           // Whatever a client sent, it gets an error for this operation; the socket and its other subscriptions stay.
           logger.error({ err: error }, 'could not start a WebSocket operation');

@@ -1,0 +1,160 @@
+import express from 'express';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Response as SseResponse } from 'graphql-sse';
+import { createHandler } from 'graphql-sse/lib/use/express';
+import { appError, sessionFromAuthorization, unauthenticated, type Logger } from '@supergraph/common';
+import type { RouterConfig } from '../config.ts';
+import { clientAddress } from '../rateLimit/clientAddress.ts';
+import { isRefused, type OperationStarter } from './operationStarter.ts';
+import { createSocketErrorFormatter } from './socketErrors.ts';
+import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
+
+export interface SseOptions {
+  config: RouterConfig;
+  logger: Logger;
+  limits: SubscriptionLimits;
+  /** Bound late: the starter needs the Apollo server this handler is mounted before. */
+  starter: () => OperationStarter;
+}
+
+const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+
+const EXPIRED = Symbol('token expired');
+
+/** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * GraphQL over Server-Sent Events (graphql-sse, "distinct connections"
+ * mode) on the same `/graphql` path, for clients that cannot hold a
+ * WebSocket: a request that accepts `text/event-stream` gets a stream.
+ * The token comes from the Authorization header and the operation starts
+ * exactly as over graphql-ws (same limits, guards and hub); each stream
+ * counts as one connection of its caller. A subscription ends at its token's
+ * `exp` with a last result carrying UNAUTHENTICATED.
+ */
+export function createSseHandler(options: SseOptions) {
+  const { config, logger, limits } = options;
+  const format = createSocketErrorFormatter(config, logger);
+  const accounts = new WeakMap<object, SocketAccount>();
+  const expiries = new WeakMap<object, number>();
+  /** Streams open now, ended on shutdown so clients reconnect elsewhere. */
+  const open = new Set<AsyncIterator<ExecutionResult>>();
+  let closing = false;
+
+  // Formatted as every other result is; graphql-sse sends it as the stream's one result (it needs `data` to tell a result).
+  const refusal = (errors: readonly GraphQLError[]) => ({ data: null, errors: format.errors(errors) }) as unknown as ExecutionResult;
+
+  const handler = createHandler<Record<PropertyKey, unknown>>({
+    // Distinct connections only: one request, one operation, one stream.
+    authenticate: () => null,
+    // Validated by the starter with the armor rules already.
+    validate: () => [],
+    onSubscribe: async (req, params) => {
+      if (closing) return refusal([appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and retry.')]);
+      let session;
+      try {
+        session = await sessionFromAuthorization(req.headers.get('authorization') ?? undefined, config);
+      } catch (error) {
+        return json(401, { errors: format.errors([error instanceof GraphQLError ? error : unauthenticated()]) });
+      }
+      const raw = req.raw;
+      const address = clientAddress(raw.socket.remoteAddress, raw.headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
+      const account = limits.openSocket(socketOwner(session.viewer, address));
+      if (isRefusal(account)) {
+        logger.warn({ ...account }, 'refused an event stream over a connection limit');
+        return json(429, { errors: [{ message: `Too many connections (${account.limit}: at most ${account.max}).`, extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: account.limit, max: account.max } }] });
+      }
+      try {
+        const started = await options.starter().start(params as never, {
+          viewer: session.viewer,
+          scopes: session.scopes,
+          authorization: req.headers.get('authorization') ?? undefined,
+          clientAddress: address,
+          account,
+        });
+        if (isRefused(started)) {
+          limits.closeSocket(account);
+          return refusal(started);
+        }
+        accounts.set(started.contextValue, account);
+        if (session.expiresAt !== null) expiries.set(started.contextValue, session.expiresAt);
+        return started as unknown as ExecutionArgs & { contextValue: Record<PropertyKey, unknown> };
+      } catch (error) {
+        limits.closeSocket(account);
+        logger.error({ err: error }, 'could not start an event stream operation');
+        return refusal([appError('INTERNAL_SERVER_ERROR', 'Internal server error')]);
+      }
+    },
+    subscribe: (args) => {
+      const stream = endingAt(options.starter().subscribe(args), expiries.get(args.contextValue));
+      open.add(stream);
+      return stream;
+    },
+    execute: (args) => options.starter().execute(args),
+    onNext: (_ctx, _req, result) => format.result(result as ExecutionResult) as ExecutionResult,
+    onComplete: (ctx) => {
+      const account = accounts.get(ctx as object);
+      if (account) limits.closeSocket(account);
+    },
+  });
+
+  /** Ends a stream with a last result when its token expires. */
+  function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined): AsyncIterableIterator<ExecutionResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<typeof EXPIRED>((resolve) => {
+      if (expiresAt !== undefined) timer = setTimeout(() => resolve(EXPIRED), Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
+    });
+    let ended = false;
+    const finish = async () => {
+      ended = true;
+      clearTimeout(timer);
+      open.delete(wrapped);
+      await stream.return?.();
+    };
+    const wrapped: AsyncGenerator<ExecutionResult, undefined> = {
+      [Symbol.asyncIterator]: () => wrapped,
+      next: async () => {
+        if (ended) return { done: true, value: undefined };
+        const next = await Promise.race([stream.next(), expired]);
+        if (next === EXPIRED) {
+          await finish();
+          return { done: false, value: { errors: [unauthenticated('The token expired; subscribe again with a fresh one.')] } };
+        }
+        if (next.done) await finish();
+        return next;
+      },
+      return: async () => {
+        await finish();
+        return { done: true, value: undefined };
+      },
+      // graphql-sse ends only what looks like an async generator when its client goes away.
+      throw: async (error: unknown) => {
+        await finish();
+        throw error;
+      },
+    };
+    return wrapped;
+  }
+
+  return {
+    /** For `app.all('/graphql', ...)`: takes requests that ask for an event stream; anything else goes on to Apollo. */
+    middleware: [
+      // Mounted with app.all, so 'route' hands every other request on to Apollo.
+      (req: express.Request, _res: express.Response, next: express.NextFunction) => next(req.headers.accept === 'text/event-stream' ? undefined : 'route'),
+      // Bounded as over plain HTTP; graphql-sse would otherwise read any body whole.
+      express.json({ limit: '1mb' }),
+      (req: express.Request, res: express.Response) =>
+        void handler(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, 'event stream failed');
+        if (!res.headersSent) res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      }),
+    ],
+    /** Refuses new streams and ends the open ones (their clients reconnect). */
+    close: async () => {
+      closing = true;
+      await Promise.all([...open].map((stream) => stream.return?.()));
+    },
+  };
+}

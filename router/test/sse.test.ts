@@ -1,0 +1,95 @@
+import { PubSub } from 'graphql-subscriptions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
+import { pubSubEventSource } from '@supergraph/router';
+import { graphql } from '../../test/kit/graphql.ts';
+import { sseClient } from '../../test/kit/sseClient.ts';
+import { startStack, type TestStack } from '../../test/kit/stack.ts';
+import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
+import { waitFor } from '../../test/kit/waitFor.ts';
+import { subscribe } from '../../test/kit/wsClient.ts';
+
+// GraphQL over SSE on the router's /graphql, fed by the same hub as graphql-ws.
+const bus = new PubSub();
+let stack: TestStack;
+const [alice, bob] = demoUsers;
+let aliceToken: string;
+let bobToken: string;
+
+const publish = (event: NewEvent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+
+/** A raw event-stream request, to see statuses and bodies as any SSE client would. */
+const streamRequest = (query: string, headers: Record<string, string> = {}) =>
+  fetch(stack.router.url, { method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+
+async function createNote(token: string, title: string): Promise<string> {
+  const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "..." }) { id } }', { t: title }, { token });
+  return response.data!.createNote.id;
+}
+
+beforeAll(async () => {
+  stack = await startStack({
+    seed: true,
+    runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
+    routerEnv: { WS_MAX_SOCKETS_PER_USER: '2' },
+  });
+  [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
+});
+afterAll(() => stack?.stop());
+
+describe('subscriptions over SSE', () => {
+  it('delivers noteCreated with fields from several subgraphs, filtered by its argument, with the token from the Authorization header', async () => {
+    const client = sseClient(stack.router.url, aliceToken);
+    const bobsNotes = subscribe(client, 'subscription($a: ID) { noteCreated(authorId: $a) { title author { name } } }', { a: bob.id });
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    const alicesNote = await createNote(aliceToken, "Alice's");
+    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+    const bobsNote = await createNote(bobToken, "Bob's");
+    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+
+    expect(await bobsNotes.nth(1)).toMatchObject({ data: { noteCreated: { title: "Bob's", author: { name: bob.name } } }, extensions: { event: { type: 'note.created' } } });
+    expect(await stack.router.subscriptions!.settled()).toBe(true);
+    expect(bobsNotes.results).toHaveLength(1);
+    bobsNotes.dispose();
+    await waitFor('the stream to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
+    expect(stack.router.subscriptionLimits.usage()).toEqual({ sockets: 0, subscriptions: 0 });
+  });
+
+  it('answers queries too', async () => {
+    const me = subscribe(sseClient(stack.router.url, aliceToken), '{ me { email } }');
+    expect(await me.nth(1)).toMatchObject({ data: { me: { email: alice.email } } });
+  });
+
+  it('refuses an invalid token with 401, and gives a field the caller may not read its code', async () => {
+    const forged = await streamRequest('subscription { noteCreated { id } }', { authorization: 'Bearer forged.token.value' });
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+    const forbidden = await streamRequest('subscription { userRegistered { id } }', { authorization: `Bearer ${aliceToken}` });
+    expect(forbidden.status).toBe(200);
+    expect(await forbidden.text()).toMatch(/event: next\ndata: .*"code":"FORBIDDEN"[\s\S]*event: complete/);
+    expect(stack.router.subscriptionLimits.usage()).toEqual({ sockets: 0, subscriptions: 0 });
+  });
+
+  it("counts each stream as one of its user's connections, over the same caps as WebSockets", async () => {
+    const streams = [subscribe(sseClient(stack.router.url, bobToken), 'subscription { noteCreated { id } }'), subscribe(sseClient(stack.router.url, bobToken), 'subscription { noteCreated { title } }')];
+    await waitFor('two streams', () => stack.router.subscriptions!.subscriberCount === 2, { timeoutMs: 5_000 });
+    const third = await streamRequest('subscription { noteCreated { id } }', { authorization: `Bearer ${bobToken}` });
+    expect(third.status).toBe(429);
+    expect((await third.json()).errors[0].extensions).toMatchObject({ code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 'socketsPerUser', max: 2 });
+    for (const stream of streams) stream.dispose();
+    await waitFor('the streams to end', () => stack.router.subscriptionLimits.usage().sockets === 0, { timeoutMs: 5_000 });
+  });
+
+  it('ends a subscription within a second of its token expiring, with UNAUTHENTICATED', async () => {
+    const { token, expiresAt } = await tokenExpiringIn(alice.id, 2);
+    const expiring = subscribe(sseClient(stack.router.url, token), 'subscription { noteCreated { id } }');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    const last = await expiring.nth(1, 5_000);
+    expect(Date.now() - expiresAt).toBeLessThan(1_000);
+    expect(last.errors[0]).toMatchObject({ message: expect.stringMatching(/token expired/), extensions: { code: 'UNAUTHENTICATED' } });
+    await waitFor('the subscription to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
+  });
+});
