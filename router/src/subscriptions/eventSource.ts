@@ -1,9 +1,9 @@
 import type { PubSubEngine } from 'graphql-subscriptions';
-import { eventEnvelopeSchema, type EventEnvelope, type EventType, type Logger } from '@supergraph/common';
+import { eventEnvelopeSchema, type EventEnvelope, type Logger } from '@supergraph/common';
 
 /** Where a router hears domain events: Redis in the full stack, in process under `npm start`. */
 export interface EventSource {
-  subscribe(type: EventType, onEvent: (event: EventEnvelope) => void): Promise<() => void>;
+  subscribe(type: string, onEvent: (event: EventEnvelope) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 

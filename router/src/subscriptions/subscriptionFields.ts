@@ -1,10 +1,10 @@
-import type { EventEnvelope, EventType, Viewer } from '@supergraph/common';
+import type { EventEnvelope, Viewer } from '@supergraph/common';
 
 type Args = Record<string, unknown>;
 
 export interface SubscriptionField {
   /** Events that feed this field. */
-  events: EventType[];
+  events: string[];
   /** Whether an event concerns this subscription (arguments, viewer). */
   matches: (event: EventEnvelope, args: Args, viewer: Viewer) => boolean;
   /** Query root field that looks the event's entity up by `id`, through the supergraph. */

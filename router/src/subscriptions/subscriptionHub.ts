@@ -1,6 +1,6 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { EventEnvelope, EventType, Logger, Viewer } from '@supergraph/common';
+import type { EventEnvelope, Logger, Viewer } from '@supergraph/common';
 import { InFlight } from '../inFlight.ts';
 import type { EventSource } from './eventSource.ts';
 import type { SubscriptionField } from './subscriptionFields.ts';
@@ -51,7 +51,7 @@ interface Group {
 export class SubscriptionHub {
   private readonly groups = new Map<string, Group>();
   /** Per event type: the one event-source subscription, and the groups it feeds. */
-  private readonly byType = new Map<EventType, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
+  private readonly byType = new Map<string, { unsubscribe: Promise<() => void>; groups: Set<Group> }>();
   private readonly inFlight = new InFlight();
   /** Resolutions performed so far (one per event per matching group). */
   resolutions = 0;
@@ -119,7 +119,7 @@ export class SubscriptionHub {
   }
 
   /** One event-source subscription per event type per router, shared by every group. */
-  private listen(type: EventType): Set<Group> {
+  private listen(type: string): Set<Group> {
     let entry = this.byType.get(type);
     if (!entry) {
       entry = { unsubscribe: this.source.subscribe(type, (event) => this.dispatch(event)), groups: new Set() };
