@@ -60,7 +60,7 @@ describe('defineEvent', () => {
   });
 
   it.each([
-    ['a one-word type', { type: 'shipped' }, 'defineEvent("shipped"): type must be dotted lower-case words, e.g. "order.shipped", got "shipped".'],
+    ['a one-word type', { type: 'shipped' }, 'defineEvent("shipped"): type must be dotted lower-case words, e.g. "parcel.shipped", got "shipped".'],
     ['an empty aggregate type', { aggregateType: '' }, 'defineEvent("thing.shipped"): aggregateType Too small: expected string to have >=1 characters, got "".'],
     ['a blank description', { description: ' ' }, 'defineEvent("thing.shipped"): description Too small: expected string to have >=1 characters, got " ".'],
     ['a payload that is not an object schema', { data: z.string() }, 'defineEvent("thing.shipped"): data must be a zod object schema, got a zod string schema.'],

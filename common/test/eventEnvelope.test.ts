@@ -17,9 +17,9 @@ describe('the event envelope', () => {
 
   it.each([
     ['not JSON', '{oops', 'body is not JSON'],
-    ['a type with one word', envelope({ type: 'created' }), 'type: must be dotted lower-case words, e.g. "order.shipped"'],
-    ['a type with capitals or spaces', envelope({ type: 'Note Created' }), 'type: must be dotted lower-case words, e.g. "order.shipped"'],
-    ['a type with a routing wildcard', envelope({ type: 'note.*' }), 'type: must be dotted lower-case words, e.g. "order.shipped"'],
+    ['a type with one word', envelope({ type: 'created' }), 'type: must be dotted lower-case words, e.g. "parcel.shipped"'],
+    ['a type with capitals or spaces', envelope({ type: 'Note Created' }), 'type: must be dotted lower-case words, e.g. "parcel.shipped"'],
+    ['a type with a routing wildcard', envelope({ type: 'note.*' }), 'type: must be dotted lower-case words, e.g. "parcel.shipped"'],
     ['a future schema version', envelope({ schemaVersion: 2 }), 'schemaVersion: Invalid input: expected 1'],
   ])('rejects %s, saying why', (_label, raw, reason) => {
     expect(() => parseEvent(raw)).toThrow(reason);

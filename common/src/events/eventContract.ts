@@ -5,7 +5,7 @@ import { describeIssues, eventEnvelopeSchema, type EventContent } from './eventE
 export type PayloadJsonSchema = z.core.JSONSchema.JSONSchema;
 
 export interface EventDefinition<Data extends z.ZodObject> {
-  /** What happened, as dotted lower-case words: `<aggregate>.<past-tense verb>`, e.g. `order.shipped`. */
+  /** What happened, as dotted lower-case words: `<aggregate>.<past-tense verb>`, e.g. `parcel.shipped`. */
   type: string;
   /** The kind of entity the event is about (the envelope's `aggregateType`), e.g. its GraphQL type name. */
   aggregateType: string;

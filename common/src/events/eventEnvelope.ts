@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1;
 
 /**
- * What an event type looks like: dotted lower-case words, e.g. `order.shipped`.
+ * What an event type looks like: dotted lower-case words, e.g. `parcel.shipped`.
  * The type is also the RabbitMQ routing key and the Redis channel, where dots
  * separate words and `*`, `#` are wildcards, so nothing else is allowed.
  */
@@ -21,8 +21,8 @@ export const eventEnvelopeSchema = z.object({
   id: z.uuid().describe('UUID of the event; consumers drop duplicates by it'),
   type: z
     .string()
-    .regex(EVENT_TYPE_PATTERN, 'must be dotted lower-case words, e.g. "order.shipped"')
-    .describe('what happened, e.g. `order.shipped`; also the RabbitMQ routing key and the Redis channel'),
+    .regex(EVENT_TYPE_PATTERN, 'must be dotted lower-case words, e.g. "parcel.shipped"')
+    .describe('what happened, e.g. `parcel.shipped`; also the RabbitMQ routing key and the Redis channel'),
   schemaVersion: z.literal(SCHEMA_VERSION).describe(`envelope version, currently \`${SCHEMA_VERSION}\``),
   occurredAt: z.iso.datetime().describe('ISO-8601 time of the change'),
   aggregateType: z.string().min(1).describe("the kind of entity that changed, declared by the type's producer"),

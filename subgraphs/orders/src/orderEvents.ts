@@ -20,7 +20,7 @@ export const orderPlacedEvent = defineEvent({
     userId,
     totalCents: z.number().int().nonnegative().describe('the total at the prices of the moment'),
     items: z
-      .array(z.object({ productId: z.guid(), quantity: z.number().int().positive() }))
+      .array(z.object({ productId: z.guid().describe('the product'), quantity: z.number().int().positive().describe('how many') }))
       .describe('what was ordered, in the order given'),
   }),
 });
