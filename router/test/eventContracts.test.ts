@@ -49,7 +49,7 @@ describe('check: subscriptions against the event contracts', () => {
     ]);
     const output = formatCheckReport(report);
     expect(output).toContain(
-      'Breaking for subscriptions: their events do not carry what they read (2)\n' +
+      'Breaking: subscriptions their events cannot feed (2)\n' +
         '  - Subscription.itemAdded reads data.owner.id (match "ownerId=data.owner.id"), which the payload of item.added (shelf) does not declare [Subscription.itemAdded]',
     );
     expect(output).toMatch(/FAILED: 2 subscriptions cannot be fed by their events\.$/);

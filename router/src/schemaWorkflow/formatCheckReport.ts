@@ -23,7 +23,7 @@ export function formatCheckReport(report: CheckReport): string {
     lines.push(`Known operations that no longer validate (${unexplained.length})`);
     for (const operation of unexplained) lines.push(`  - ${operation.name} (${operation.source}): ${operation.errors.join('; ')}`);
   }
-  section('Breaking for subscriptions: their events do not carry what they read', report.breaking.eventFeeds);
+  section('Breaking: subscriptions their events cannot feed', report.breaking.eventFeeds);
   section('Breaking, but no known operation uses it', report.breaking.unused);
   section('Dangerous', report.dangerous);
   section('Safe', report.safe);
