@@ -1,7 +1,7 @@
 import { PubSub } from 'graphql-subscriptions';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
+import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
@@ -19,7 +19,7 @@ const admin = demoUsers.find((user) => user.role === 'ADMIN')!;
 const tokens: Record<'alice' | 'bob' | 'admin', string> = { alice: '', bob: '', admin: '' };
 const signingSecret = newSigningSecret();
 
-const publish = (event: NewEvent) => bus.publish(event.type, createEvent(event, { actorId: null, correlationId: null }));
+const publish = (event: EventContent) => bus.publish(event.type, createEvent(event, { actorId: null, correlationId: null }));
 const codes = (response: { errors?: { extensions?: Record<string, unknown> }[] }) => (response.errors ?? []).map((error) => error.extensions?.code);
 
 beforeAll(async () => {
@@ -151,7 +151,7 @@ describe('sign-ups as they happen (row 3)', () => {
       input: { email, name: 'New', password: 'long enough' },
     });
   const userRegistered = (id: string, email: string) =>
-    publish({ type: 'user.registered', aggregateId: id, aggregateVersion: 1, data: { userId: id, email, name: 'New' } });
+    publish({ type: 'user.registered', aggregateType: 'User', aggregateId: id, aggregateVersion: 1, data: { userId: id, email, name: 'New' } });
 
   it('refuses userRegistered to anonymous sockets with UNAUTHENTICATED and to customers with FORBIDDEN', async () => {
     const anonymous = wsClient(stack.router.url);
@@ -192,7 +192,7 @@ describe('sign-ups as they happen (row 3)', () => {
     await stack.router.subscriptions!.ready();
     const created = await graphql(stack.router.url, 'mutation { createNote(input: { title: "After expiry", content: "..." }) { id } }', {}, { token: tokens.bob });
     const noteId = created.data!.createNote.id;
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } });
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } });
     const result = await second.nth(1);
     expect(result.errors).toBeUndefined();
     expect(result.data.noteCreated).toEqual({ id: noteId, title: 'After expiry', author: { name: bob.name } });
@@ -208,7 +208,7 @@ describe('sign-ups as they happen (row 3)', () => {
     await stack.router.subscriptions!.ready();
     const created = await graphql(stack.router.url, 'mutation { createNote(input: { title: "Seen by all", content: "..." }) { id } }', {}, { token: tokens.bob });
     const noteId = created.data!.createNote.id;
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } });
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } });
     const result = await notes.nth(1);
     expect(result.data).toEqual({ noteCreated: { title: 'Seen by all', author: { name: bob.name } } });
     expect(result.errors).toEqual([expect.objectContaining({ path: ['noteCreated', 'author', 'email'], extensions: { code: 'UNAUTHENTICATED' } })]);

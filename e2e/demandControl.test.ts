@@ -115,7 +115,7 @@ describe('demand control through the router', () => {
     // A mutation (10), its input object (1) and the write (createNote's @cost 10).
     expect(created.extensions?.cost).toEqual({ estimated: 21, actual: 21, limit: 10_000 });
     const noteId = created.data!.createNote.id as string;
-    await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice!.id } }, { actorId: alice!.id, correlationId: null }));
+    await bus.publish('note.created', createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice!.id } }, { actorId: alice!.id, correlationId: null }));
 
     expect(await sub.nth(1)).toMatchObject({
       data: { noteCreated: { title: 'Costed', author: { name: alice!.name } } },

@@ -327,7 +327,7 @@ describe('subscriptions and graphql-ws', () => {
 
     const [note] = await notes.db.note.findMany({ where: { authorId: bob!.id }, take: 1 });
     for (let version = 1; version <= 10; version++) {
-      await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: note!.id, aggregateVersion: version, data: { noteId: note!.id, authorId: bob!.id } }, { actorId: bob!.id, correlationId: null }));
+      await bus.publish('note.created', createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: note!.id, aggregateVersion: version, data: { noteId: note!.id, authorId: bob!.id } }, { actorId: bob!.id, correlationId: null }));
     }
     await notesCreated.nth(10);
     expect(notesCreated.results.every((result) => result.data.noteCreated.author.name === bob!.name && !result.errors)).toBe(true);
@@ -361,7 +361,7 @@ describe('subscriptions and graphql-ws', () => {
 
     // The socket is open and its subscription live: an event still arrives on it.
     const [note] = await notes.db.note.findMany({ where: { authorId: alice!.id }, take: 1 });
-    await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: note!.id, aggregateVersion: 1, data: { noteId: note!.id, authorId: alice!.id } }, { actorId: alice!.id, correlationId: null }));
+    await bus.publish('note.created', createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: note!.id, aggregateVersion: 1, data: { noteId: note!.id, authorId: alice!.id } }, { actorId: alice!.id, correlationId: null }));
     expect((await live.nth(1)).data.noteCreated.title).toBe(note!.title);
     expect(closed).toBeUndefined();
     live.dispose();

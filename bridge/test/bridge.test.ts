@@ -85,7 +85,7 @@ describe('dead letters', () => {
   });
 
   it.each([
-    ['an unknown event type', { type: 'note.exploded' }, /^type: /],
+    ['a malformed event type', { type: 'Note Exploded' }, /^type: /],
     ['an unknown schemaVersion', { schemaVersion: 2 }, /^schemaVersion: /],
     ['an id that is not a UUID', { id: 'not-a-uuid' }, /^id: /],
   ])('moves an envelope with %s to the dead-letter queue, naming the bad field', async (_case, change, reason) => {

@@ -42,7 +42,7 @@ describe('forwardEvent', () => {
 
   it.each([
     ['a body that is not JSON', '{not json', 'body is not JSON'],
-    ['an unknown event type', JSON.stringify({ ...sampleEvent(), type: 'note.exploded' }), 'type'],
+    ['a malformed event type', JSON.stringify({ ...sampleEvent(), type: 'Note Exploded' }), 'type'],
     ['an unknown schemaVersion', JSON.stringify({ ...sampleEvent(), schemaVersion: 2 }), 'schemaVersion'],
   ])('reports %s as malformed with the reason, without touching the sink', async (_case, body, reason) => {
     const { published, sink } = memorySink();

@@ -17,7 +17,7 @@ afterAll(async () => {
   await connection.close();
 });
 
-const event = () => createEvent({ type: 'note.created', aggregateId: 'n1', aggregateVersion: 1, data: {} }, { actorId: null, correlationId: null });
+const event = () => createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: 'n1', aggregateVersion: 1, data: {} }, { actorId: null, correlationId: null });
 
 it('fails a batch the broker cannot route, so the events stay in the outbox until a queue is bound', async () => {
   await expect(publisher.publish([event()])).rejects.toThrow(/No queue is bound/);

@@ -10,7 +10,9 @@ import { composeSupergraph, CompositionError } from './composeSupergraph.ts';
 import { routerConfigSchema } from './config.ts';
 import {
   checkSubgraph,
+  EVENTS_DOC_COMMAND,
   formatCheckReport,
+  generateEventsDoc,
   formatOperationCosts,
   loadKnownOperations,
   operationCosts,
@@ -28,10 +30,12 @@ Commands:
   check <subgraph>   Show what a subgraph schema change does to clients.
   publish <subgraph> Check, then publish the composed supergraph for the router.
   cost <file>...     Estimate what operations cost and whether the router runs them.
+  events             Write the event catalogue (docs/events.md) from the producers' contracts.
 
 Run "npm run supergraph -- <command> --help" for a command's options.
-Exit codes: 0 success, 1 composition failed, a known operation breaks, or an
-operation is over the cost limit; 2 bad usage.`;
+Exit codes: 0 success, 1 composition failed, a known operation or a
+subscription's events break, an operation is over the cost limit, or the
+event catalogue is out of date (events --check); 2 bad usage.`;
 
 const CONFIG_HELP = `  --config <file>      The rover-style subgraph list. Every default path below is
                        relative to its folder. (default: ./supergraph.yaml)`;
@@ -66,7 +70,13 @@ The API schemas (what clients see) are diffed and every change is classified:
   breaking, unused  breaking, but no known operation is affected
   dangerous         may change behaviour for clients (e.g. a new enum value)
   safe              additive or cosmetic
-Exits 1 when the proposal does not compose or a known operation breaks.
+Every Subscription field with @fromEvents is checked against the event
+contracts of every subgraph (the config's events.file, as on disk): each type
+it names must be declared, and each data.<path> its match and payload entries
+read must be in that type's payload. A finding is breaking: the subscription
+could not be fed.
+Exits 1 when the proposal does not compose, a known operation breaks, or a
+subscription's events break.
 
 Options:
 ${CONFIG_HELP}
@@ -112,6 +122,20 @@ ${CONFIG_HELP}
   --published <file>   Cost against this published supergraph instead of
                        composing the config's schema files.
   --help`,
+  events: `Usage: npm run supergraph -- events [--config <file>] [--out <file>] [--check]
+
+Rewrites the generated sections of the event catalogue: the envelope table,
+from common's envelope schema, and one entry per event type, from the
+producers' contracts (each subgraph's events.file in the config) with the
+Subscription fields it feeds (their @fromEvents in the supergraph composed
+from the schema files). Prose outside the generated sections is kept.
+${EVENTS_DOC_COMMAND} runs this.
+
+Options:
+${CONFIG_HELP}
+  --out <file>         The catalogue. (default: docs/events.md)
+  --check              Write nothing; exit 1 when the catalogue is out of date.
+  --help`,
 };
 
 const commonOptions = {
@@ -141,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'compose') return compose(rest);
   if (command === 'cost') return cost(rest);
+  if (command === 'events') return events(rest);
   return command === 'check' ? check(rest) : publish(rest);
 }
 
@@ -197,6 +222,21 @@ async function cost(args: string[]): Promise<number> {
   console.log(`Against ${values.published ? path.resolve(values.published) : `the supergraph composed from ${configFile(values.config)}`}.`);
   console.log(formatOperationCosts(costs, limits));
   return costs.every((operation) => operation.ok) ? 0 : 1;
+}
+
+async function events(args: string[]): Promise<number> {
+  const { values } = parse(args, { ...commonOptions, out: { type: 'string' }, check: { type: 'boolean' } }, false);
+  const config = configFile(values.config);
+  const out = values.out ? path.resolve(values.out) : path.join(path.dirname(config), 'docs', 'events.md');
+  const { current, generated } = await generateEventsDoc(await loadSupergraphConfig(config), out);
+  if (values.check) {
+    if (generated === current) return 0;
+    console.error(`${out} is out of date with the event contracts or the subscriptions; run ${EVENTS_DOC_COMMAND}.`);
+    return 1;
+  }
+  if (generated !== current) await writeFileAtomically(out, generated);
+  console.log(generated === current ? `${out} is up to date.` : `Wrote ${out}`);
+  return 0;
 }
 
 type CheckValues = { config?: string; schema?: string; operations?: string[]; json?: boolean };

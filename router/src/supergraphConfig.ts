@@ -11,6 +11,9 @@ const supergraphConfigSchema = z.object({
       z.object({
         routing_url: z.string().url(),
         schema: z.object({ file: z.string() }),
+        // Ours, not rover's: rover ignores keys it does not know. The module
+        // exports `events`, the subgraph's event contracts (common's defineEvent).
+        events: z.object({ file: z.string().min(1) }).optional(),
       }),
     )
     .refine((subgraphs) => Object.keys(subgraphs).length > 0, 'at least one subgraph is required'),
@@ -21,9 +24,11 @@ export interface SubgraphEntry {
   url: string;
   /** Absolute path of the subgraph's SDL. */
   schemaFile: string;
+  /** Absolute path of the module exporting the subgraph's event contracts, when it publishes events. */
+  eventsFile?: string;
 }
 
-/** Reads rover's `supergraph.yaml`; schema paths are relative to the file itself. */
+/** Reads rover's `supergraph.yaml`; schema and events paths are relative to the file itself. */
 export async function loadSupergraphConfig(file: string, routingUrls: Record<string, string> = {}): Promise<SubgraphEntry[]> {
   const parsed = supergraphConfigSchema.safeParse(parseYaml(await readFile(file, 'utf8')));
   if (!parsed.success) {
@@ -34,5 +39,6 @@ export async function loadSupergraphConfig(file: string, routingUrls: Record<str
     name,
     url: routingUrls[name] ?? entry.routing_url,
     schemaFile: path.resolve(path.dirname(file), entry.schema.file),
+    ...(entry.events && { eventsFile: path.resolve(path.dirname(file), entry.events.file) }),
   }));
 }

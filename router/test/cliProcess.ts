@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,10 @@ const SUBGRAPHS = ['users', 'notes', 'orders'];
  */
 export async function workingCopy(): Promise<{ dir: string; config: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'supergraph-cli-'));
-  await cp(path.join(repo, 'supergraph.yaml'), path.join(dir, 'supergraph.yaml'));
+  // Schema files are copied; event contracts stay in the repository, where
+  // their imports resolve, so the copy's config points at them there.
+  const config = await readFile(path.join(repo, 'supergraph.yaml'), 'utf8');
+  await writeFile(path.join(dir, 'supergraph.yaml'), config.replace(/^(\s+file: )\.\/(subgraphs\/\S+\.ts)$/gm, (_line, key: string, file: string) => key + path.join(repo, file)));
   await cp(path.join(repo, 'docs/example-query.graphql'), path.join(dir, 'docs/example-query.graphql'), { recursive: true });
   for (const name of SUBGRAPHS) {
     await mkdir(path.join(dir, 'subgraphs', name), { recursive: true });

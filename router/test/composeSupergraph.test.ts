@@ -62,6 +62,18 @@ describe('loadSupergraphConfig', () => {
     expect(subgraphs.map((s) => s.name)).toEqual(['users', 'notes', 'orders']);
     expect(subgraphs[1]!.url).toBe('http://notes.internal:4002/graphql');
     expect(subgraphs[0]!.schemaFile).toBe(path.resolve(path.dirname(repoConfig), 'subgraphs/users/schema.graphql'));
+    expect(subgraphs[0]!.eventsFile).toBe(path.resolve(path.dirname(repoConfig), 'subgraphs/users/src/events.ts'));
+  });
+
+  it('leaves eventsFile unset for a subgraph that publishes no events', async () => {
+    const dir = await tempFiles({ 'supergraph.yaml': 'subgraphs:\n  users:\n    routing_url: http://127.0.0.1:1/graphql\n    schema:\n      file: ./users.graphql\n' });
+    const [users] = await loadSupergraphConfig(path.join(dir, 'supergraph.yaml'));
+    expect(users).not.toHaveProperty('eventsFile');
+  });
+
+  it('rejects an events entry without a file, naming the field', async () => {
+    const dir = await tempFiles({ 'supergraph.yaml': 'subgraphs:\n  users:\n    routing_url: http://127.0.0.1:1/graphql\n    schema:\n      file: ./users.graphql\n    events: {}\n' });
+    await expect(loadSupergraphConfig(path.join(dir, 'supergraph.yaml'))).rejects.toThrow(/subgraphs\.users\.events\.file/);
   });
 
   it('rejects a config without a routing url, naming the field', async () => {

@@ -52,7 +52,7 @@ describe('@fromEvents in the supergraph', () => {
     );
     const feeds = new EventFeeds(new LinkedDirectives(supergraphSdl));
     const added = feeds.of('itemAdded')!;
-    const event = { ...createEvent({ type: 'note.created', aggregateId: 'i1', aggregateVersion: 1, data: { ownerId: 'u1' } }, { actorId: null, correlationId: null }), type: 'item.added' };
+    const event = createEvent({ type: 'item.added', aggregateType: 'Item', aggregateId: 'i1', aggregateVersion: 1, data: { ownerId: 'u1' } }, { actorId: null, correlationId: null });
     expect([feedMatches(added, event, { ownerId: 'u1' }), feedMatches(added, event, { ownerId: 'u2' }), feedMatches(added, event, { ownerId: null })]).toEqual([true, false, true]);
     expect(feedPayload(feeds.of('itemRemoved')!, event)).toEqual({ id: 'i1' });
   });

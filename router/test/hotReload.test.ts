@@ -40,7 +40,7 @@ const noteVersion = () => graphql(router.url, '{ notes(first: 1) { edges { node 
 
 async function publishNote(authorId: string) {
   const note = await notes.db.note.create({ data: { authorId, title: 'after reload', content: '.' } });
-  await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: note.id, aggregateVersion: 1, data: { noteId: note.id, authorId } }, { actorId: authorId, correlationId: null }));
+  await bus.publish('note.created', createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: note.id, aggregateVersion: 1, data: { noteId: note.id, authorId } }, { actorId: authorId, correlationId: null }));
 }
 
 beforeAll(async () => {

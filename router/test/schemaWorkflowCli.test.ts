@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, workingCopy } from './cliProcess.ts';
+import { repo, runCli, workingCopy } from './cliProcess.ts';
 
 /** Writes the working copy's users schema with `edit` applied to a proposal file. */
 async function proposeUsers(dir: string, edit: (sdl: string) => string): Promise<string> {
@@ -115,8 +115,22 @@ describe.concurrent('supergraph CLI', { timeout: 60_000 }, () => {
     await expect(stat(path.join(dir, 'published'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('events --check exits 1 naming the command when the catalogue is stale, and events rewrites it', async () => {
+    const { dir, config } = await workingCopy();
+    const catalogue = path.join(dir, 'docs/events.md');
+    const committed = await readFile(path.join(repo, 'docs/events.md'), 'utf8');
+    await writeFile(catalogue, committed.replace(/^\| `userId` \| uuid \| .*$/m, '| `userId` | uuid | stale |'));
+
+    const stale = await run('events', '--check', '--config', config);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`${catalogue} is out of date with the event contracts or the subscriptions; run npm run docs:events.`);
+
+    expect((await run('events', '--config', config)).code).toBe(0);
+    expect(await readFile(catalogue, 'utf8')).toBe(committed);
+  });
+
   it('prints help for each command and exits 2 on bad usage', async () => {
-    const commands = ['compose', 'check', 'publish'];
+    const commands = ['compose', 'check', 'publish', 'events'];
     const [bad, ...helps] = await Promise.all([run('check'), ...commands.map((command) => run(command, '--help'))]);
     helps.forEach((help, index) => {
       expect(help.code).toBe(0);

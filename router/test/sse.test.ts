@@ -1,6 +1,6 @@
 import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
+import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { sseClient } from '../../test/kit/sseClient.ts';
@@ -16,7 +16,7 @@ const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
-const publish = (event: NewEvent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
 
 /** A raw event-stream request, to see statuses and bodies as any SSE client would. */
 const streamRequest = (query: string, headers: Record<string, string> = {}) =>
@@ -45,9 +45,9 @@ describe('subscriptions over SSE', () => {
     await stack.router.subscriptions!.ready();
 
     const alicesNote = await createNote(aliceToken, "Alice's");
-    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
     const bobsNote = await createNote(bobToken, "Bob's");
-    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
 
     expect(await bobsNotes.nth(1)).toMatchObject({ data: { noteCreated: { title: "Bob's", author: { name: bob.name } } }, extensions: { event: { type: 'note.created' } } });
     expect(await stack.router.subscriptions!.settled()).toBe(true);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, demoUsers, type EventEnvelope } from '@supergraph/common';
+import { createEvent, createLogger, demoUsers, type EventEnvelope } from '@supergraph/common';
 import { composeSupergraph, loadSupergraphConfig, pubSubEventSource } from '@supergraph/router';
 import { publishSupergraph } from '../src/schemaWorkflow/publishSupergraph.ts';
 import { serveReviews, type Review } from '../../test/fixtures/reviews/serveReviews.ts';
@@ -28,19 +28,8 @@ let published: string;
 /** What the reviews team's code would write to its outbox, as the bridge delivers it. */
 function reviewPosted(review: Review): EventEnvelope {
   reviews.set(review.id, review);
-  return {
-    id: randomUUID(),
-    type: 'review.posted',
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    aggregateType: 'Review',
-    aggregateId: review.id,
-    aggregateVersion: 1,
-    actorId: review.authorId,
-    data: { reviewId: review.id, authorId: review.authorId },
-    correlationId: null,
-    causationId: null,
-  };
+  const data = { reviewId: review.id, authorId: review.authorId };
+  return createEvent({ type: 'review.posted', aggregateType: 'Review', aggregateId: review.id, aggregateVersion: 1, data }, { actorId: review.authorId, correlationId: null });
 }
 
 beforeAll(async () => {

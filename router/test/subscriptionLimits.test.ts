@@ -48,7 +48,7 @@ const refusedBy = (socket: ProtocolSocket, id: string) => waitFor(`the answer to
 async function publishNote(title: string): Promise<string> {
   const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "." }) { id } }', { t: title }, { token: tokens.alice });
   const noteId = response.data!.createNote.id as string;
-  await bus.publish('note.created', createEvent({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, { actorId: alice.id, correlationId: null }));
+  await bus.publish('note.created', createEvent({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, { actorId: alice.id, correlationId: null }));
   return noteId;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PubSub } from 'graphql-subscriptions';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type NewEvent } from '@supergraph/common';
+import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
@@ -18,7 +18,7 @@ const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
-const publish = (event: NewEvent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
 
 async function createNote(token: string, title: string): Promise<string> {
   const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "..." }) { id } }', { t: title }, { token });
@@ -44,7 +44,7 @@ describe('subscriptions over graphql-ws', () => {
     await stack.router.subscriptions!.ready();
 
     const noteId = await createNote(bobToken, 'Hello subscribers');
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } }, bob.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: bob.id } }, bob.id);
 
     expect(await sub.nth(1)).toMatchObject({
       data: { noteCreated: { title: 'Hello subscribers', author: { id: bob.id, name: bob.name } } },
@@ -62,9 +62,9 @@ describe('subscriptions over graphql-ws', () => {
     await stack.router.subscriptions!.ready();
 
     const bobsNote = await createNote(bobToken, "Bob's note");
-    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
     const alicesNote = await createNote(aliceToken, "Alice's note");
-    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
 
     const first = await onlyAlice.nth(1);
     expect(first.data.noteCreated.title).toBe("Alice's note");
@@ -82,7 +82,7 @@ describe('subscriptions over graphql-ws', () => {
     const before = stack.router.subscriptions!.resolutions;
 
     const noteId = await createNote(aliceToken, 'Fan-out');
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
 
     const received = await Promise.all(subs.map((sub) => sub.nth(1)));
     expect(new Set(received.map((result) => result.data.noteCreated.id))).toEqual(new Set([noteId]));
@@ -101,8 +101,8 @@ describe('subscriptions over graphql-ws', () => {
     await waitFor('the subscriptions', () => stack.router.subscriptions!.subscriberCount === 3, { timeoutMs: 5_000 });
     await stack.router.subscriptions!.ready();
 
-    publish({ type: 'order.placed', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: bob.id } }, bob.id);
-    publish({ type: 'order.placed', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
+    publish({ type: 'order.placed', aggregateType: 'Order', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: bob.id } }, bob.id);
+    publish({ type: 'order.placed', aggregateType: 'Order', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
     expect(await bobsOrders.nth(1)).toMatchObject({ data: { orderUpdated: { id: bobsOrder!.id } } });
     expect(await alicesOrders.nth(1)).toMatchObject({ data: { orderUpdated: { id: alicesOrder!.id } } });
     expect(await stack.router.subscriptions!.settled()).toBe(true);
@@ -163,13 +163,13 @@ describe('results with errors over graphql-ws', () => {
     await stack.router.subscriptions!.ready();
 
     const bobsNote = await createNote(bobToken, "Bob's public note");
-    publish({ type: 'note.created', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: bobsNote, aggregateVersion: 1, data: { noteId: bobsNote, authorId: bob.id } }, bob.id);
     const fromBob = await newNotes.nth(1);
     expect(fromBob.data.noteCreated).toMatchObject({ title: "Bob's public note", author: { name: bob.name, orders: null } });
     expect(fromBob.errors).toEqual([expect.objectContaining({ path: ['noteCreated', 'author', 'orders'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
 
     const alicesNote = await createNote(aliceToken, "Alice's own note");
-    publish({ type: 'note.created', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: alicesNote, aggregateVersion: 1, data: { noteId: alicesNote, authorId: alice.id } }, alice.id);
     const fromAlice = await newNotes.nth(2);
     expect(fromAlice.errors).toBeUndefined();
     expect(fromAlice.data.noteCreated.author.orders.totalCount).toBeGreaterThan(0);
@@ -197,7 +197,7 @@ describe('results with errors over graphql-ws', () => {
     expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     const noteId = await createNote(aliceToken, 'Still listening');
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
     expect((await live.nth(1)).data.noteCreated.title).toBe('Still listening');
     expect(closed).toBeUndefined();
     await client.dispose();
@@ -256,8 +256,8 @@ describe('results with errors over graphql-ws', () => {
     await stack.router.subscriptions!.ready();
 
     // An event that claims to be alice's but names bob's order: the orders subgraph refuses the lookup.
-    publish({ type: 'order.placed', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: alice.id } }, alice.id);
-    publish({ type: 'order.placed', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
+    publish({ type: 'order.placed', aggregateType: 'Order', aggregateId: bobsOrder!.id, aggregateVersion: 1, data: { orderId: bobsOrder!.id, userId: alice.id } }, alice.id);
+    publish({ type: 'order.placed', aggregateType: 'Order', aggregateId: alicesOrder!.id, aggregateVersion: 1, data: { orderId: alicesOrder!.id, userId: alice.id } }, alice.id);
     expect(await updates.nth(1)).toMatchObject({ data: { orderUpdated: { id: alicesOrder!.id } } });
     expect(updates.results).toHaveLength(1);
     expect(updates.error()).toBeUndefined();
@@ -321,7 +321,7 @@ describe('protocol violations close only the offending socket', () => {
     expect((await raw.closed).code).toBe(4400);
 
     const noteId = await createNote(aliceToken, 'Still flowing');
-    publish({ type: 'note.created', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
     expect((await healthy.nth(1)).data.noteCreated.title).toBe('Still flowing');
     healthy.dispose();
     await client.dispose();

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { appendToOutbox, eventEnvelopeSchema, type EventEnvelope, type NewEvent, type OutboxWriter } from '@supergraph/common';
+import { noteUpdatedEvent } from '../../subgraphs/notes/src/noteEvents.ts';
 
 /** What the outbox helpers need of a subgraph's Prisma client. */
 interface RawQuerier {
@@ -58,9 +59,9 @@ export async function appendEvents(pool: pg.Pool, ...events: NewEvent[]): Promis
 }
 
 /** The `version`th change of a note, for tests that only care about ordering. */
-export const noteChange = (noteId: string, version: number): NewEvent => ({
-  type: 'note.updated',
-  aggregateId: noteId,
-  aggregateVersion: version,
-  data: { noteId, authorId: '00000000-0000-4000-8000-000000000001', changed: ['content'] },
-});
+export const noteChange = (noteId: string, version: number): NewEvent =>
+  noteUpdatedEvent.build({
+    aggregateId: noteId,
+    aggregateVersion: version,
+    data: { noteId, authorId: '00000000-0000-4000-8000-000000000001', changed: ['content'] },
+  });

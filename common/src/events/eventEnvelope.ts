@@ -1,30 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { eventCatalogue, type EventType } from './eventCatalogue.ts';
 
 /** The current envelope version; consumers reject versions they do not know. */
 export const SCHEMA_VERSION = 1;
 
-/** The contract between producers (outbox), the bridge and the routers. */
+/**
+ * What an event type looks like: dotted lower-case words, e.g. `parcel.shipped`.
+ * The type is also the RabbitMQ routing key and the Redis channel, where dots
+ * separate words and `*`, `#` are wildcards, so nothing else is allowed.
+ */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+/**
+ * The contract between producers (outbox), the bridge and the routers. It
+ * knows no event type: each producer declares its own (`defineEvent`), and
+ * `data` is checked against that declaration when the producer writes it.
+ * The descriptions are the envelope table of docs/events.md.
+ */
 export const eventEnvelopeSchema = z.object({
-  id: z.uuid(),
-  // Producers own their types; the envelope only fixes their shape (`domain.happened`, also a routing key).
-  type: z.string().regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)+$/, 'a dotted name such as `thing.happened`'),
-  schemaVersion: z.literal(SCHEMA_VERSION),
-  occurredAt: z.iso.datetime(),
-  aggregateType: z.string().min(1),
-  aggregateId: z.string().min(1),
-  aggregateVersion: z.number().int().nonnegative(),
-  actorId: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-  correlationId: z.string().nullable(),
-  causationId: z.string().nullable(),
+  id: z.uuid().describe('UUID of the event; consumers drop duplicates by it'),
+  type: z
+    .string()
+    .regex(EVENT_TYPE_PATTERN, 'must be dotted lower-case words, e.g. "parcel.shipped"')
+    .describe('what happened, e.g. `parcel.shipped`; also the RabbitMQ routing key and the Redis channel'),
+  schemaVersion: z.literal(SCHEMA_VERSION).describe(`envelope version, currently \`${SCHEMA_VERSION}\``),
+  occurredAt: z.iso.datetime().describe('ISO-8601 time of the change'),
+  aggregateType: z.string().min(1).describe("the kind of entity that changed, declared by the type's producer"),
+  aggregateId: z.string().min(1).describe('the id of the entity that changed'),
+  aggregateVersion: z.number().int().nonnegative().describe("the entity's version after the change (order per aggregate)"),
+  actorId: z.string().nullable().describe('the signed-in user who caused it'),
+  data: z.record(z.string(), z.unknown()).describe("the type's payload, declared by its producer"),
+  correlationId: z.string().nullable().describe('the `x-request-id` of the request that caused it'),
+  causationId: z.string().nullable().describe('the event that caused it, if any'),
 });
 
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
-export interface NewEvent {
-  type: EventType;
+/** What an envelope says about the change itself, before it gets an id, a time and a cause. */
+export interface EventContent {
+  type: string;
+  aggregateType: string;
   aggregateId: string;
   aggregateVersion: number;
   data: Record<string, unknown>;
@@ -37,13 +52,18 @@ export interface EventCause {
   causationId?: string | null;
 }
 
-export function createEvent(event: NewEvent, cause: EventCause): EventEnvelope {
+/**
+ * Wraps content in an envelope. Producers go through `appendToOutbox`, which
+ * checks the content against the producer's contract first; this is the raw
+ * step, for publishers that bypass an outbox (tests feeding a router).
+ */
+export function createEvent(event: EventContent, cause: EventCause): EventEnvelope {
   return {
     id: randomUUID(),
     type: event.type,
     schemaVersion: SCHEMA_VERSION,
     occurredAt: new Date().toISOString(),
-    aggregateType: eventCatalogue[event.type].aggregateType,
+    aggregateType: event.aggregateType,
     aggregateId: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
     actorId: cause.actorId,
@@ -62,8 +82,11 @@ export function parseEvent(raw: string | Buffer): EventEnvelope {
     throw new Error('body is not JSON');
   }
   const result = eventEnvelopeSchema.safeParse(json);
-  if (!result.success) {
-    throw new Error(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
-  }
+  if (!result.success) throw new Error(describeIssues(result.error));
   return result.data;
+}
+
+/** `path: message; ...`, the form every event error uses. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }

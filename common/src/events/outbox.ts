@@ -1,4 +1,5 @@
-import { createEvent, type EventCause, type NewEvent } from './eventEnvelope.ts';
+import { createEvent, type EventCause } from './eventEnvelope.ts';
+import type { NewEvent } from './eventContract.ts';
 
 /** The part of a Prisma transaction client the outbox needs. */
 export interface OutboxWriter {
@@ -11,10 +12,14 @@ export const OUTBOX_CHANNEL = 'outbox';
 /**
  * Appends events to the subgraph's "OutboxEvent" table inside the caller's
  * transaction: the state change and its events commit or roll back together.
+ * Each event's `data` is checked against its contract first, and every event
+ * before any is written: an event that breaks its producer's contract throws
+ * `EventContractError` here, failing the mutation that wrote it, rather than
+ * reaching subscribers who cannot read it.
  */
 export async function appendToOutbox(tx: OutboxWriter, cause: EventCause, ...events: NewEvent[]): Promise<void> {
-  for (const event of events) {
-    const envelope = createEvent(event, cause);
+  const envelopes = events.map((event) => createEvent(event.contract.contentOf(event), cause));
+  for (const envelope of envelopes) {
     await tx.$executeRaw`INSERT INTO "OutboxEvent" ("id", "type", "payload") VALUES (${envelope.id}::uuid, ${envelope.type}, ${JSON.stringify(envelope)}::jsonb)`;
   }
   await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENTS_EXCHANGE } from './eventCatalogue.ts';
+import { EVENTS_EXCHANGE } from './eventsExchange.ts';
 
 /**
  * Settings of a subgraph's outbox relay, read from the environment with the

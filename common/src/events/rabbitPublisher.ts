@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { connect } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import type { Logger } from '../logger.ts';
-import { EVENTS_EXCHANGE } from './eventCatalogue.ts';
+import { EVENTS_EXCHANGE } from './eventsExchange.ts';
 import type { EventEnvelope } from './eventEnvelope.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 

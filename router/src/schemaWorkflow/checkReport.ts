@@ -1,5 +1,6 @@
 import { CriticalityLevel, type Change } from '@graphql-inspector/core';
 import type { AffectedOperation } from './affectedOperations.ts';
+import type { BrokenEventFeed } from './checkEventFeeds.ts';
 
 export interface ReportedChange {
   /** inspector's change type, e.g. `FIELD_REMOVED`. */
@@ -16,11 +17,16 @@ export interface UsedBreakingChange extends ReportedChange {
 
 /** The result of `check`, stable in shape for CI (`--json`). */
 export interface CheckReport {
-  /** `false` when a known operation breaks: `check` exits 1. */
+  /** `false` when a known operation breaks or a subscription's events cannot feed it: `check` exits 1. */
   ok: boolean;
   /** How many known operations were checked. */
   operationsChecked: number;
-  breaking: { used: UsedBreakingChange[]; unused: ReportedChange[] };
+  breaking: {
+    used: UsedBreakingChange[];
+    unused: ReportedChange[];
+    /** Subscriptions whose `@fromEvents` names a type no producer declares, or reads a payload path it lacks. */
+    eventFeeds: BrokenEventFeed[];
+  };
   dangerous: ReportedChange[];
   safe: ReportedChange[];
   /**
@@ -32,15 +38,20 @@ export interface CheckReport {
 
 /**
  * Sorts the changes into breaking (used by a known operation or not),
- * dangerous and safe. A breaking change is "used" when an operation that
- * broke touches its coordinate or something under it (removing `Type`
+ * dangerous and safe, next to the subscriptions whose events break. A
+ * breaking change is "used" when an operation that broke touches its coordinate or something under it (removing `Type`
  * breaks an operation selecting `Type.field`).
  */
-export function checkReport(changes: Change[], affected: AffectedOperation[], operationsChecked: number): CheckReport {
+export function checkReport(
+  changes: Change[],
+  affected: AffectedOperation[],
+  operationsChecked: number,
+  brokenEventFeeds: BrokenEventFeed[] = [],
+): CheckReport {
   const report: CheckReport = {
-    ok: affected.length === 0,
+    ok: affected.length === 0 && brokenEventFeeds.length === 0,
     operationsChecked,
-    breaking: { used: [], unused: [] },
+    breaking: { used: [], unused: [], eventFeeds: brokenEventFeeds },
     dangerous: [],
     safe: [],
     brokenOperations: affected.map(({ name, source, errors }) => ({ name, source, errors })),

@@ -4,6 +4,7 @@ import type { SubgraphEntry } from '../supergraphConfig.ts';
 import type { CheckReport } from './checkReport.ts';
 import { checkSchemaChange } from './checkSchemaChange.ts';
 import { subgraphsWithProposal } from './composeWithProposal.ts';
+import { loadEventContracts } from './loadEventContracts.ts';
 import { loadKnownOperations } from './loadKnownOperations.ts';
 import { publishedLayout } from './publishedLayout.ts';
 
@@ -32,7 +33,10 @@ export interface CheckResult {
  * Composes the proposal on top of what is published and compares it with
  * the baseline: the published supergraph when there is one (that is what
  * clients are served), otherwise the schema files on disk. Throws
- * `CompositionError` when the proposal does not compose.
+ * `CompositionError` when the proposal does not compose. Subscriptions are
+ * checked against the event contracts in the working tree (`events.file` of
+ * every subgraph): a payload change and the subscriptions that read it are
+ * reviewed together.
  */
 export async function checkSubgraph(options: CheckOptions): Promise<CheckResult> {
   const layout = publishedLayout(options.published);
@@ -42,9 +46,9 @@ export async function checkSubgraph(options: CheckOptions): Promise<CheckResult>
 
   const publishedSdl = await readFile(layout.supergraph, 'utf8').catch(() => undefined);
   const baselineSdl = publishedSdl ?? (await composeSupergraph(options.subgraphs)).supergraphSdl;
-  const operations = await loadKnownOperations(options.operations);
+  const [operations, producers] = await Promise.all([loadKnownOperations(options.operations), loadEventContracts(options.subgraphs)]);
   return {
-    report: await checkSchemaChange(baselineSdl, proposed.supergraphSdl, operations),
+    report: await checkSchemaChange(baselineSdl, proposed.supergraphSdl, operations, producers),
     proposedSupergraphSdl: proposed.supergraphSdl,
     proposedSubgraphSdls: Object.fromEntries(
       await Promise.all(proposedSubgraphs.map(async (subgraph) => [subgraph.name, await readFile(subgraph.schemaFile, 'utf8')] as const)),

@@ -23,16 +23,20 @@ export function formatCheckReport(report: CheckReport): string {
     lines.push(`Known operations that no longer validate (${unexplained.length})`);
     for (const operation of unexplained) lines.push(`  - ${operation.name} (${operation.source}): ${operation.errors.join('; ')}`);
   }
+  section('Breaking: subscriptions their events cannot feed', report.breaking.eventFeeds);
   section('Breaking, but no known operation uses it', report.breaking.unused);
   section('Dangerous', report.dangerous);
   section('Safe', report.safe);
 
   const total = report.breaking.used.length + report.breaking.unused.length + report.dangerous.length + report.safe.length;
   if (total === 0) lines.push('No changes to the API schema.');
-  lines.push(
-    report.ok
-      ? `OK: none of the ${report.operationsChecked} known operations breaks.`
-      : `FAILED: ${report.brokenOperations.length} of the ${report.operationsChecked} known operations break.`,
-  );
+  if (report.ok) lines.push(`OK: none of the ${report.operationsChecked} known operations breaks.`);
+  else {
+    const failures = [];
+    if (report.brokenOperations.length) failures.push(`${report.brokenOperations.length} of the ${report.operationsChecked} known operations break`);
+    const feeds = new Set(report.breaking.eventFeeds.map((feed) => feed.path)).size;
+    if (feeds) failures.push(`${feeds} ${feeds === 1 ? 'subscription' : 'subscriptions'} cannot be fed by ${feeds === 1 ? 'its' : 'their'} events`);
+    lines.push(`FAILED: ${failures.join('; ')}.`);
+  }
   return lines.join('\n');
 }

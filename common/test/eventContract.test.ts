@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { appendToOutbox, defineEvent, EventContractError, type OutboxWriter } from '../src/index.ts';
+
+const thingShipped = defineEvent({
+  type: 'thing.shipped',
+  aggregateType: 'Thing',
+  description: 'A thing left the warehouse.',
+  data: z.object({ thingId: z.string(), ownerId: z.string(), parcel: z.object({ carrier: z.string() }) }),
+});
+
+const shipped = (data: Record<string, unknown>) =>
+  thingShipped.build({ aggregateId: 't1', aggregateVersion: 2, data: data as z.input<typeof thingShipped.data> });
+
+/** An outbox writer that records the statements instead of running them. */
+function recordingWriter() {
+  const statements: { sql: string; values: unknown[] }[] = [];
+  const writer: OutboxWriter = {
+    $executeRaw: async (strings, ...values) => {
+      statements.push({ sql: strings.join('?'), values });
+      return 1;
+    },
+  };
+  return { writer, inserts: () => statements.filter(({ sql }) => sql.startsWith('INSERT')) };
+}
+
+const cause = { actorId: 'u1', correlationId: 'req-1' };
+
+describe('defineEvent', () => {
+  it('gives the envelope its type and aggregate type, and the payload as the contract parses it', () => {
+    const event = shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } });
+    expect(thingShipped.contentOf(event)).toEqual({
+      type: 'thing.shipped',
+      aggregateType: 'Thing',
+      aggregateId: 't1',
+      aggregateVersion: 2,
+      data: { thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } },
+    });
+  });
+
+  it('drops payload fields the contract does not declare, so nothing undocumented leaves the producer', () => {
+    const event = shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' }, secret: 'hash' });
+    expect(thingShipped.contentOf(event).data).not.toHaveProperty('secret');
+  });
+
+  it('throws EventContractError naming the type, the aggregate and every field that breaks the contract', () => {
+    const event = shipped({ thingId: 't1', parcel: {} });
+    expect(() => thingShipped.contentOf(event)).toThrow(EventContractError);
+    expect(() => thingShipped.contentOf(event)).toThrow(
+      'thing.shipped t1 breaks its contract: ownerId: Invalid input: expected string, received undefined; parcel.carrier: Invalid input: expected string, received undefined',
+    );
+  });
+
+  it('describes the payload as JSON Schema, for tools that do not use zod', () => {
+    expect(thingShipped.payloadJsonSchema()).toMatchObject({
+      type: 'object',
+      required: ['thingId', 'ownerId', 'parcel'],
+      properties: { parcel: { type: 'object', properties: { carrier: { type: 'string' } } } },
+    });
+  });
+
+  it.each([
+    ['a one-word type', { type: 'shipped' }, 'defineEvent("shipped"): type must be dotted lower-case words, e.g. "parcel.shipped", got "shipped".'],
+    ['an empty aggregate type', { aggregateType: '' }, 'defineEvent("thing.shipped"): aggregateType Too small: expected string to have >=1 characters, got "".'],
+    ['a blank description', { description: ' ' }, 'defineEvent("thing.shipped"): description Too small: expected string to have >=1 characters, got " ".'],
+    ['a payload that is not an object schema', { data: z.string() }, 'defineEvent("thing.shipped"): data must be a zod object schema, got a zod string schema.'],
+  ])('refuses %s with a TypeError that shows the bad value', (_case, change, message) => {
+    const definition = { type: 'thing.shipped', aggregateType: 'Thing', description: 'd', data: z.object({}), ...change };
+    expect(() => defineEvent(definition as Parameters<typeof defineEvent>[0])).toThrow(new TypeError(message));
+  });
+});
+
+describe('appendToOutbox', () => {
+  it('writes each event with its contract’s type and aggregate type, then notifies the relays', async () => {
+    const { writer, inserts } = recordingWriter();
+    await appendToOutbox(writer, cause, shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } }));
+    const [insert] = inserts();
+    expect(insert!.values[1]).toBe('thing.shipped');
+    expect(JSON.parse(insert!.values[2] as string)).toMatchObject({ type: 'thing.shipped', aggregateType: 'Thing', actorId: 'u1', correlationId: 'req-1' });
+  });
+
+  it('writes none of the events when one breaks its contract, so the mutation fails and its transaction rolls back', async () => {
+    const { writer, inserts } = recordingWriter();
+    const valid = shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } });
+    await expect(appendToOutbox(writer, cause, valid, shipped({ thingId: 't2' }))).rejects.toThrow(EventContractError);
+    expect(inserts()).toEqual([]);
+  });
+});
