@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { createEvent, EVENT_TYPES, type EventEnvelope, type EventType } from '@supergraph/common';
+import { createEvent, EVENT_TYPES, historyKeys, type EventEnvelope, type EventType, type PositionedEvent } from '@supergraph/common';
 import { connectRabbitMQ, RABBITMQ_URL } from '../../test/kit/rabbitmq.ts';
 import { connectRedis, REDIS_URL } from '../../test/kit/redis.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
@@ -76,19 +76,26 @@ export type Broker = Awaited<ReturnType<typeof openBroker>>;
 
 /**
  * A router's view of Redis: a RedisPubSub subscribed to every event type
- * (under the bridge's channel prefix), plus the raw messages as they were on
- * the wire.
+ * (under the bridge's channel prefix), the events with their history
+ * positions, plus the raw messages as they were on the wire.
  */
 export async function listenToEvents(env: BridgeEnv) {
   const subscriber = await connectRedis();
   const pubsub = new RedisPubSub({ publisher: await connectRedis(), subscriber });
   const events: EventEnvelope[] = [];
+  const positions = new Map<string, string>();
   const raw: { channel: string; message: string }[] = [];
   subscriber.on('message', (channel: string, message: string) => raw.push({ channel, message }));
-  for (const type of EVENT_TYPES) await pubsub.subscribe<EventEnvelope>(`${env.BRIDGE_CHANNEL_PREFIX}${type}`, (event) => events.push(event));
+  for (const type of EVENT_TYPES) {
+    await pubsub.subscribe<PositionedEvent>(`${env.BRIDGE_CHANNEL_PREFIX}${type}`, ({ position, event }) => {
+      positions.set(event.id, position);
+      events.push(event);
+    });
+  }
   const copiesOf = (id: string) => events.filter((event) => event.id === id);
   return {
     events,
+    positions,
     raw,
     copiesOf,
     /** Waits until the event has arrived and returns it. */
@@ -97,11 +104,16 @@ export async function listenToEvents(env: BridgeEnv) {
   };
 }
 
-/** Drops the dedupe keys a test bridge left in Redis. */
+/** Drops the dedupe keys and the history a test bridge left in Redis. */
 export async function deleteDedupeKeys(env: BridgeEnv) {
   const redis = await connectRedis();
   try {
-    const keys = await redis.keys(`${env.BRIDGE_DEDUPE_PREFIX}*`);
+    const history = historyKeys(env.BRIDGE_CHANNEL_PREFIX);
+    const keys = [
+      ...(await redis.keys(`${env.BRIDGE_DEDUPE_PREFIX}*`)),
+      ...(await redis.keys(history.stream('*'))),
+      history.lastPosition,
+    ];
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();
