@@ -50,7 +50,7 @@ export function redisEventSource(options: RedisEventSourceOptions): EventSource 
   const listeners = new Set<Listener>();
   /** Live messages held back while a catch-up reads the history; null when none runs. */
   let held: { type: string; positioned: PositionedEvent }[] | null = null;
-  let catchingUp: Promise<void> | undefined;
+  let catchingUp = false;
   let catchUpAgain = false;
   let closing = false;
 
@@ -96,43 +96,46 @@ export function redisEventSource(options: RedisEventSourceOptions): EventSource 
   /** One catch-up at a time; a reconnect during one makes it run again from where listeners are now. */
   const catchUp = () => {
     if (catchingUp) return void (catchUpAgain = true);
+    catchingUp = true;
     held ??= [];
-    catchingUp = (async () => {
+    void (async () => {
       let failures = 0;
-      do {
-        catchUpAgain = false;
-        try {
-          await replayMissed();
-        } catch (error) {
-          if (closing) return;
-          failures++;
-          logger.warn({ err: error, failures }, 'could not read the missed events from the Redis history');
-          if (failures >= CATCH_UP_ATTEMPTS) {
-            logger.error({ err: error }, 'gave up replaying the events missed while disconnected from Redis; subscribers have a gap');
-            break;
+      try {
+        do {
+          catchUpAgain = false;
+          try {
+            await replayMissed();
+          } catch (error) {
+            if (closing) return;
+            failures++;
+            logger.warn({ err: error, failures }, 'could not read the missed events from the Redis history');
+            if (failures >= CATCH_UP_ATTEMPTS) {
+              logger.error({ err: error }, 'gave up replaying the events missed while disconnected from Redis; subscribers have a gap');
+              break;
+            }
+            catchUpAgain = true;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures, 5_000)));
           }
-          catchUpAgain = true;
-          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** failures, 5_000)));
-        }
-      } while (catchUpAgain && !closing);
-      const pending = held ?? [];
-      held = null;
-      for (const { type, positioned } of pending) offer(type, positioned);
-    })().finally(() => {
-      catchingUp = undefined;
-    });
+        } while (catchUpAgain && !closing);
+      } finally {
+        // Flushed and cleared in one synchronous step: a 'ready' after it starts a new catch-up.
+        const pending = held ?? [];
+        held = null;
+        catchingUp = false;
+        for (const { type, positioned } of pending) offer(type, positioned);
+      }
+    })();
   };
 
-  // 'close' is the drop (messages can only be missed from here); from then
-  // on live messages wait behind the next catch-up, which 'ready' starts
-  // once ioredis has reconnected and re-subscribed.
-  let wasReady = false;
+  // 'close' is a drop (messages can only be missed from here): live messages
+  // wait behind the next catch-up, which 'ready' starts once ioredis has
+  // reconnected and re-subscribed. The first 'ready' catches up too, for
+  // listeners that started while the subscriber was still connecting.
   subscriber.on('close', () => {
-    if (wasReady && !closing) held ??= [];
+    if (!closing) held ??= [];
   });
   subscriber.on('ready', () => {
-    if (wasReady && !closing) catchUp();
-    wasReady = true;
+    if (!closing) catchUp();
   });
 
   return {
