@@ -1,19 +1,21 @@
 import { PubSub } from 'graphql-subscriptions';
 import { createMemoryEventSink, forwardEvent } from '@supergraph/bridge';
-import type { EventPublisher, Logger } from '@supergraph/common';
-import { pubSubEventSource, type EventSource } from '@supergraph/router';
+import { MemoryEventHistory, type EventPublisher, type Logger } from '@supergraph/common';
+import { memoryEventSource, type EventSource } from '@supergraph/router';
 
 /**
  * The event path of `npm start`, in one process: the relays publish to the
  * bridge's own forwarding core (same validation and dedupe by event id),
- * which hands events to an in-memory pub/sub the router listens to. Only
- * the transports differ from RabbitMQ and Redis.
+ * which appends events to an in-memory history (the same retention and
+ * positions as the Redis streams) and hands them to an in-memory pub/sub
+ * the router listens to. Only the transports differ from RabbitMQ and Redis.
  */
 export function createInProcessEvents(logger: Logger): { publisher: EventPublisher; eventSource: EventSource } {
   const pubsub = new PubSub();
+  const history = new MemoryEventHistory();
   // PubSub delivers synchronously; subscription resolution then runs on its
   // own, so publish() never waits on queries against the relay's database.
-  const sink = createMemoryEventSink({ publish: (event) => void pubsub.publish(event.type, event) });
+  const sink = createMemoryEventSink({ history, publish: (positioned) => void pubsub.publish(positioned.event.type, positioned) });
   return {
     publisher: {
       async publish(events) {
@@ -26,6 +28,6 @@ export function createInProcessEvents(logger: Logger): { publisher: EventPublish
       },
       close: async () => {},
     },
-    eventSource: pubSubEventSource(pubsub, logger),
+    eventSource: memoryEventSource(pubsub, history, logger),
   };
 }

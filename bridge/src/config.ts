@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENTS_EXCHANGE, parseConfig, sharedConfigSchema } from '@supergraph/common';
+import { DEFAULT_HISTORY_MAX_LENGTH, DEFAULT_HISTORY_RETENTION_MS, EVENTS_EXCHANGE, parseConfig, sharedConfigSchema } from '@supergraph/common';
 
 /** Settings of the bridge, read once at start-up. Shared ones: see common/sharedConfig.ts. */
 export const bridgeConfigSchema = sharedConfigSchema.extend({
@@ -23,8 +23,20 @@ export const bridgeConfigSchema = sharedConfigSchema.extend({
   BRIDGE_DEDUPE_PREFIX: z.string().default('dedupe:'),
   /** Prepended to the event type to name the Redis channel; routers must subscribe with the same prefix. @default '' */
   BRIDGE_CHANNEL_PREFIX: z.string().default(''),
+  /**
+   * How long each event stays in the history of its type (a Redis stream),
+   * from which routers replay what they missed while disconnected and
+   * clients resume. At most as long as ids are remembered, since an event
+   * is found in the history by its remembered id. @default 3600
+   */
+  BRIDGE_HISTORY_RETENTION_SECONDS: z.coerce.number().int().positive().default(DEFAULT_HISTORY_RETENTION_MS / 1000),
+  /** Most events kept in the history of one type whatever their age (trimmed approximately, a little above): the memory bound. @default 100000 */
+  BRIDGE_HISTORY_MAX_LENGTH: z.coerce.number().int().positive().default(DEFAULT_HISTORY_MAX_LENGTH),
   /** Attempts at an event whose publish fails for a reason other than Redis being unreachable, before it is dead-lettered. @default 5 */
   BRIDGE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+}).refine((config) => config.BRIDGE_HISTORY_RETENTION_SECONDS <= config.BRIDGE_DEDUPE_TTL_SECONDS, {
+  path: ['BRIDGE_HISTORY_RETENTION_SECONDS'],
+  message: 'must not exceed BRIDGE_DEDUPE_TTL_SECONDS: an event is found in the history by its remembered id',
 });
 
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;

@@ -1,46 +1,35 @@
-import type { EventEnvelope } from '@supergraph/common';
+import type { MemoryEventHistory, PositionedEvent } from '@supergraph/common';
 import type { EventSink } from './eventSink.ts';
 
 export interface MemoryEventSinkOptions {
   /**
-   * Hands an event to in-process subscribers the first time its id is seen,
-   * e.g. `(event) => void pubsub.publish(event.type, event)`. Called
-   * synchronously right after the id is checked, so check and publish are one
-   * step, as the Lua script makes them in Redis; if it throws, the id is
-   * forgotten again so a retry can publish.
+   * Where events are kept, with their positions, for subscribers to replay
+   * and resume from; it also remembers the ids, to drop duplicates.
    */
-  publish: (event: EventEnvelope) => void;
-  /** How long an event id is remembered. @default 86_400_000 (24 h) */
-  dedupeTtlMs?: number;
-  /** @default Date.now */
-  now?: () => number;
+  history: MemoryEventHistory;
+  /**
+   * Hands an event to in-process subscribers the first time its id is seen,
+   * e.g. `(positioned) => void pubsub.publish(positioned.event.type, positioned)`.
+   * Called synchronously right after the event is appended to the history,
+   * so append and publish are one step, as the Lua script makes them in
+   * Redis; if it throws, the append is undone so a retry can publish.
+   */
+  publish: (positioned: PositionedEvent) => void;
 }
 
-/** The embedded mode's sink: one process, so the ids it has published live in a map. */
+/** The embedded mode's sink: one process, so the history lives in memory. */
 export function createMemoryEventSink(options: MemoryEventSinkOptions): EventSink {
-  const { publish, dedupeTtlMs = 86_400_000, now = Date.now } = options;
+  const { history, publish } = options;
   if (typeof publish !== 'function') throw new TypeError(`createMemoryEventSink: publish must be a function, got ${String(publish)}`);
-  if (!(dedupeTtlMs > 0)) throw new TypeError(`createMemoryEventSink: dedupeTtlMs must be a positive number, got ${String(dedupeTtlMs)}`);
-  // Every id gets the same time to live, so insertion order is expiry order
-  // and expired ids are always at the head of the map.
-  const expiries = new Map<string, number>();
-
-  const forgetExpired = () => {
-    for (const [id, expiresAt] of expiries) {
-      if (expiresAt > now()) break;
-      expiries.delete(id);
-    }
-  };
-
+  if (typeof history?.appendOnce !== 'function') throw new TypeError(`createMemoryEventSink: history must be a MemoryEventHistory, got ${String(history)}`);
   return {
     async publishOnce(event) {
-      forgetExpired();
-      if (expiries.has(event.id)) return false;
-      expiries.set(event.id, now() + dedupeTtlMs);
+      const positioned = history.appendOnce(event);
+      if (!positioned) return false;
       try {
-        publish(event);
+        publish(positioned);
       } catch (error) {
-        expiries.delete(event.id);
+        history.forget(event);
         throw error;
       }
       return true;

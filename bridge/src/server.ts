@@ -85,6 +85,8 @@ export async function startBridge(config: BridgeConfig): Promise<Bridge> {
       dedupeTtlSeconds: config.BRIDGE_DEDUPE_TTL_SECONDS,
       dedupeKeyPrefix: config.BRIDGE_DEDUPE_PREFIX,
       channelPrefix: config.BRIDGE_CHANNEL_PREFIX,
+      historyRetentionMs: config.BRIDGE_HISTORY_RETENTION_SECONDS * 1000,
+      historyMaxLength: config.BRIDGE_HISTORY_MAX_LENGTH,
     }),
     metrics,
     logger,

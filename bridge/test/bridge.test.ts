@@ -43,14 +43,16 @@ async function drain() {
 }
 
 describe('forwarding', () => {
-  it('publishes an event on the Redis channel of its type, as the JSON envelope RedisPubSub subscribers read', async () => {
+  it('publishes an event on the Redis channel of its type, as JSON of its history position and envelope that RedisPubSub subscribers read', async () => {
     const before = await bridge.metrics.counts();
     const event = sampleEvent('note.created');
     await publishEvent(event);
 
     expect(await listener.arrival(event.id)).toEqual(event);
     const wire = listener.raw.find(({ message }) => message.includes(event.id));
-    expect(wire).toEqual({ channel: `${env.BRIDGE_CHANNEL_PREFIX}note.created`, message: JSON.stringify(event) });
+    const position = listener.positions.get(event.id);
+    expect(position).toMatch(/^\d+-\d+$/);
+    expect(wire).toEqual({ channel: `${env.BRIDGE_CHANNEL_PREFIX}note.created`, message: JSON.stringify({ position, event }) });
     await expect.poll(() => bridge.metrics.counts()).toMatchObject({ delivered: before.delivered + 1 });
   });
 

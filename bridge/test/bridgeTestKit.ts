@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfirmChannel, Options } from 'amqplib';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { createEvent, type EventEnvelope } from '@supergraph/common';
+import { createEvent, historyKeys, type EventEnvelope, type PositionedEvent } from '@supergraph/common';
 import { connectRabbitMQ, RABBITMQ_URL } from '../../test/kit/rabbitmq.ts';
 import { connectRedis, REDIS_URL } from '../../test/kit/redis.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
@@ -78,18 +78,28 @@ export type Broker = Awaited<ReturnType<typeof openBroker>>;
 /**
  * A router's view of Redis: a RedisPubSub subscribed to every channel under
  * the bridge's prefix (so to every event type, declared by whichever
- * producer), plus the raw messages as they were on the wire.
+ * producer), the events with their history positions, plus the raw
+ * messages as they were on the wire.
  */
 export async function listenToEvents(env: BridgeEnv) {
   const subscriber = await connectRedis();
   const pubsub = new RedisPubSub({ publisher: await connectRedis(), subscriber });
   const events: EventEnvelope[] = [];
+  const positions = new Map<string, string>();
   const raw: { channel: string; message: string }[] = [];
   subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => raw.push({ channel, message }));
-  await pubsub.subscribe<EventEnvelope>(`${env.BRIDGE_CHANNEL_PREFIX}*`, (event) => events.push(event), { pattern: true });
+  await pubsub.subscribe<PositionedEvent>(
+    `${env.BRIDGE_CHANNEL_PREFIX}*`,
+    ({ position, event }) => {
+      positions.set(event.id, position);
+      events.push(event);
+    },
+    { pattern: true },
+  );
   const copiesOf = (id: string) => events.filter((event) => event.id === id);
   return {
     events,
+    positions,
     raw,
     copiesOf,
     /** Waits until the event has arrived and returns it. */
@@ -98,11 +108,16 @@ export async function listenToEvents(env: BridgeEnv) {
   };
 }
 
-/** Drops the dedupe keys a test bridge left in Redis. */
+/** Drops the dedupe keys and the history a test bridge left in Redis. */
 export async function deleteDedupeKeys(env: BridgeEnv) {
   const redis = await connectRedis();
   try {
-    const keys = await redis.keys(`${env.BRIDGE_DEDUPE_PREFIX}*`);
+    const history = historyKeys(env.BRIDGE_CHANNEL_PREFIX);
+    const keys = [
+      ...(await redis.keys(`${env.BRIDGE_DEDUPE_PREFIX}*`)),
+      ...(await redis.keys(history.stream('*'))),
+      history.lastPosition,
+    ];
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();

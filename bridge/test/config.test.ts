@@ -13,7 +13,15 @@ describe('loadBridgeConfig', () => {
       BRIDGE_DEDUPE_PREFIX: 'dedupe:',
       BRIDGE_CHANNEL_PREFIX: '',
       BRIDGE_MAX_ATTEMPTS: 5,
+      BRIDGE_HISTORY_RETENTION_SECONDS: 3_600,
+      BRIDGE_HISTORY_MAX_LENGTH: 100_000,
     });
+  });
+
+  it('refuses a history retention longer than event ids are remembered, since events are found in it by id', () => {
+    const env = { AMQP_URL: 'amqp://localhost', REDIS_URL: 'redis://localhost', BRIDGE_DEDUPE_TTL_SECONDS: '600', BRIDGE_HISTORY_RETENTION_SECONDS: '601' };
+    expect(() => loadBridgeConfig(env)).toThrow(/BRIDGE_HISTORY_RETENTION_SECONDS: must not exceed BRIDGE_DEDUPE_TTL_SECONDS/);
+    expect(loadBridgeConfig({ ...env, BRIDGE_HISTORY_RETENTION_SECONDS: '600' }).BRIDGE_HISTORY_RETENTION_SECONDS).toBe(600);
   });
 
   it('accepts port 0, for a free port', () => {

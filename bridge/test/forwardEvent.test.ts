@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '@supergraph/common';
+import { MemoryEventHistory, type EventEnvelope } from '@supergraph/common';
 import { backoffDelay, createMemoryEventSink, forwardEvent, SinkUnavailableError, type EventSink } from '../src/index.ts';
 import { sampleEvent } from './bridgeTestKit.ts';
 
@@ -7,7 +7,7 @@ const noWait = { backoff: () => 0 };
 
 function memorySink() {
   const published: EventEnvelope[] = [];
-  return { published, sink: createMemoryEventSink({ publish: (event) => published.push(event) }) };
+  return { published, sink: createMemoryEventSink({ history: new MemoryEventHistory(), publish: ({ event }) => published.push(event) }) };
 }
 
 /** A sink that throws the given errors on its first calls, then delegates. */
@@ -101,7 +101,8 @@ describe('createMemoryEventSink', () => {
   it('forgets an event id after its time to live, so the event may be published again', async () => {
     let now = 0;
     const published: EventEnvelope[] = [];
-    const sink = createMemoryEventSink({ publish: (event) => published.push(event), dedupeTtlMs: 1_000, now: () => now });
+    const history = new MemoryEventHistory({ dedupeTtlMs: 1_000, now: () => now });
+    const sink = createMemoryEventSink({ history, publish: ({ event }) => published.push(event) });
     const event = sampleEvent();
     expect(await sink.publishOnce(event)).toBe(true);
     now = 999;
@@ -113,15 +114,19 @@ describe('createMemoryEventSink', () => {
 
   it('forgets the id of an event whose publish threw, so a retry publishes it', async () => {
     let fail = true;
+    const history = new MemoryEventHistory();
     const sink = createMemoryEventSink({
+      history,
       publish: () => {
         if (fail) throw new Error('subscriber blew up');
       },
     });
     const event = sampleEvent();
     await expect(sink.publishOnce(event)).rejects.toThrow('subscriber blew up');
+    expect(history.readAfter(event.type, '0-0').events).toEqual([]);
     fail = false;
     expect(await sink.publishOnce(event)).toBe(true);
+    expect(history.readAfter(event.type, '0-0').events.map((entry) => entry.event)).toEqual([event]);
   });
 });
 

@@ -21,6 +21,8 @@ export const errorCodes = {
     'A dependency (the database, the event source) is unreachable or the service is stopping; retry. A write may or may not have happened: read before retrying one, or reuse its idempotency key.',
   COST_ESTIMATED_TOO_EXPENSIVE:
     "The router estimates the operation would cost more than `COST_LIMIT` (see Operation cost) and runs none of it; `extensions.cost` holds `estimated` and `limit` (HTTP 400). Ask for fewer items or fewer nested lists.",
+  EVENTS_EXPIRED:
+    'The events a subscription asked to resume after are no longer kept (the event is unknown or older than the retained history); refetch the current state, then subscribe again from now.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
 } as const;
 

@@ -30,3 +30,5 @@ export * from './events/outboxConfig.ts';
 export * from './events/outboxRelay.ts';
 export * from './events/rabbitPublisher.ts';
 export * from './events/subgraphOutbox.ts';
+export * from './events/eventPosition.ts';
+export * from './events/memoryEventHistory.ts';

@@ -32,6 +32,8 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   REDIS_URL: z.string().url().optional(),
   /** Prepended to event types to name the Redis channels; must match the bridge's. @default '' */
   EVENTS_CHANNEL_PREFIX: z.string().default(''),
+  /** Where the bridge remembers event ids with their history positions (to resume after an event); must match the bridge's `BRIDGE_DEDUPE_PREFIX`. @default dedupe: */
+  EVENTS_DEDUPE_PREFIX: z.string().default('dedupe:'),
   /** Milliseconds a WebSocket may stay open without `connection_init` before it is closed (4408). @default 3000 */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Milliseconds between WebSocket pings. @default 12000 */

@@ -122,7 +122,11 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     },
   });
 
-  const eventSource = runtime.eventSource ?? (config.REDIS_URL ? redisEventSource(config.REDIS_URL, config.EVENTS_CHANNEL_PREFIX, logger) : undefined);
+  const eventSource =
+    runtime.eventSource ??
+    (config.REDIS_URL
+      ? redisEventSource({ url: config.REDIS_URL, channelPrefix: config.EVENTS_CHANNEL_PREFIX, dedupePrefix: config.EVENTS_DEDUPE_PREFIX, logger })
+      : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
   hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
   starter = createOperationStarter({

@@ -25,6 +25,8 @@ export interface PipelineOptions {
   relayAmqpUrl?: string;
   /** Where the bridge and the routers reach Redis. */
   redisUrl?: string;
+  /** Where the routers alone reach Redis (a proxy cutting them off while the bridge carries on, say); `redisUrl` when unset. */
+  routerRedisUrl?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         loadRouterConfig({
           ...process.env,
           ROUTER_PORT: '0',
-          REDIS_URL: redisUrl,
+          REDIS_URL: options.routerRedisUrl ?? redisUrl,
           EVENTS_CHANNEL_PREFIX: `${namespace}:`,
           RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit`,
           USERS_ROUTING_URL: users.url,
