@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger, demoUsers, type EventEnvelope } from '@supergraph/common';
 import { composeSupergraph, loadSupergraphConfig, pubSubEventSource } from '@supergraph/router';
 import { publishSupergraph } from '../src/schemaWorkflow/publishSupergraph.ts';
+import { reviewPostedEvent } from '../../test/fixtures/reviews/events.ts';
 import { serveReviews, type Review } from '../../test/fixtures/reviews/serveReviews.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
 import { tokenFor } from '../../test/kit/tokens.ts';
@@ -28,8 +29,8 @@ let published: string;
 /** What the reviews team's code would write to its outbox, as the bridge delivers it. */
 function reviewPosted(review: Review): EventEnvelope {
   reviews.set(review.id, review);
-  const data = { reviewId: review.id, authorId: review.authorId };
-  return createEvent({ type: 'review.posted', aggregateType: 'Review', aggregateId: review.id, aggregateVersion: 1, data }, { actorId: review.authorId, correlationId: null });
+  const { contract, ...content } = reviewPostedEvent.build({ aggregateId: review.id, aggregateVersion: 1, data: { reviewId: review.id, authorId: review.authorId } });
+  return createEvent({ ...content, type: contract.type, aggregateType: contract.aggregateType }, { actorId: review.authorId, correlationId: null });
 }
 
 beforeAll(async () => {
@@ -49,8 +50,11 @@ beforeAll(async () => {
   });
   // The team's change to the deployment's subgraph list: one entry.
   const config = path.join(dir, 'supergraph.yaml');
-  const listed = entries.map((entry) => `  ${entry.name}:\n    routing_url: ${entry.url}\n    schema:\n      file: ${entry.schemaFile}`);
-  const reviewsEntry = `  reviews:\n    routing_url: ${reviewsServer.url}\n    schema:\n      file: ${path.join(repo, 'test/fixtures/reviews/schema.graphql')}`;
+  const entry = (name: string, url: string, schema: string, events?: string) =>
+    `  ${name}:\n    routing_url: ${url}\n    schema:\n      file: ${schema}${events ? `\n    events:\n      file: ${events}` : ''}`;
+  const listed = entries.map(({ name, url, schemaFile, eventsFile }) => entry(name, url, schemaFile, eventsFile));
+  const fixture = path.join(repo, 'test/fixtures/reviews');
+  const reviewsEntry = entry('reviews', reviewsServer.url, path.join(fixture, 'schema.graphql'), path.join(fixture, 'events.ts'));
   await writeFile(config, `federation_version: =2.9.0\nsubgraphs:\n${[...listed, reviewsEntry].join('\n')}\n`);
 
   const reloads = stack.router.reloads.applied;
