@@ -6,6 +6,7 @@ import { RABBITMQ_URL } from '../test/kit/rabbitmq.ts';
 import { REDIS_URL } from '../test/kit/redis.ts';
 import { startTcpProxy, type TcpProxy } from '../test/kit/tcpProxy.ts';
 import { tokenFor } from '../test/kit/tokens.ts';
+import { createNote } from '../test/kit/notes.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
 
@@ -26,11 +27,6 @@ async function subscribedOn(p: Pipeline, count: number) {
   await waitFor('the subscriptions', async () => p.routers[0]!.subscriptions!.subscriberCount >= count && (await p.routers[0]!.subscriptions!.ready(), true));
 }
 
-async function createNote(url: string, token: string, title: string): Promise<string> {
-  const response = await graphql(url, 'mutation($t: String!) { createNote(input: { title: $t, content: "." }) { id version } }', { t: title }, { token });
-  if (response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data!.createNote.id;
-}
 
 describe('no event is lost while RabbitMQ is unreachable', () => {
   it('delivers all 200 notes created during the outage, none twice, each note in order', async () => {

@@ -6,6 +6,7 @@ import { graphql } from '../../test/kit/graphql.ts';
 import { sseClient } from '../../test/kit/sseClient.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
+import { createNote as createNoteAt } from '../../test/kit/notes.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 import { subscribe } from '../../test/kit/wsClient.ts';
 
@@ -16,16 +17,12 @@ const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
+const createNote = (token: string, title: string) => createNoteAt(stack.router.url, token, title);
 const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
 
 /** A raw event-stream request, to see statuses and bodies as any SSE client would. */
 const streamRequest = (query: string, headers: Record<string, string> = {}) =>
   fetch(stack.router.url, { method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-
-async function createNote(token: string, title: string): Promise<string> {
-  const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "..." }) { id } }', { t: title }, { token });
-  return response.data!.createNote.id;
-}
 
 beforeAll(async () => {
   stack = await startStack({

@@ -7,6 +7,7 @@ import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
+import { createNote as createNoteAt } from '../../test/kit/notes.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
 
@@ -18,12 +19,8 @@ const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
+const createNote = (token: string, title: string) => createNoteAt(stack.router.url, token, title);
 const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
-
-async function createNote(token: string, title: string): Promise<string> {
-  const response = await graphql(stack.router.url, 'mutation($t: String!) { createNote(input: { title: $t, content: "..." }) { id } }', { t: title }, { token });
-  return response.data!.createNote.id;
-}
 
 beforeAll(async () => {
   stack = await startStack({

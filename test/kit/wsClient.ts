@@ -27,13 +27,13 @@ export interface StreamingClient {
   subscribe: Client['subscribe'];
 }
 
-export function subscribe(client: StreamingClient, query: string, variables: Record<string, unknown> = {}): Subscription {
+export function subscribe(client: StreamingClient, query: string, variables: Record<string, unknown> = {}, extensions?: Record<string, unknown>): Subscription {
   const results: any[] = [];
   const waiters: (() => void)[] = [];
   let failure: unknown;
   const notify = () => waiters.splice(0).forEach((wake) => wake());
   const dispose = client.subscribe(
-    { query, variables },
+    { query, variables, ...(extensions ? { extensions } : {}) },
     {
       next: (result) => {
         results.push(result);

@@ -17,6 +17,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
 } from 'graphql';
+import { z } from 'zod';
 import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
@@ -44,8 +45,11 @@ export interface StreamRequest {
   extensions?: Record<string, unknown> | null;
 }
 
-/** The subscription a request starts, and its slot under the limits, handed from `start` to `subscribe`. */
-export type StreamContext = RouterContext & { subscription?: SubscriptionSpec; slot?: Slot };
+/** The subscription a request starts, its slot under the limits and where it resumes, handed from `start` to `subscribe`. */
+export type StreamContext = RouterContext & { subscription?: SubscriptionSpec; slot?: Slot; resumeAfter?: string };
+
+/** `extensions.lastEventId`: the last `extensions.event.id` a reconnecting client received (SSE sends it as `Last-Event-ID`). */
+const lastEventIdSchema = z.uuid().optional();
 
 export type StartedOperation = ExecutionArgs & { contextValue: StreamContext; kind: 'subscription' | 'query' | 'mutation' };
 
@@ -202,6 +206,9 @@ export function createOperationStarter(options: OperationStarterOptions) {
         logger: options.logger.child({ requestId }),
       };
       if (operation.operation === 'subscription') {
+        const lastEventId = lastEventIdSchema.safeParse(request.extensions?.lastEventId);
+        if (!lastEventId.success) return [appError('BAD_USER_INPUT', '`extensions.lastEventId` must be the `extensions.event.id` of a result received earlier.', { field: 'extensions.lastEventId' })];
+        contextValue.resumeAfter = lastEventId.data;
         const spec = await prepareSubscription(schema, document, operationName, variables, contextValue);
         if (Array.isArray(spec)) return spec;
         contextValue.subscription = spec as SubscriptionSpec;
@@ -218,8 +225,8 @@ export function createOperationStarter(options: OperationStarterOptions) {
     start,
     /** The stream of a started subscription; it gives its slot back however it ends. */
     subscribe: (args: ExecutionArgs) => {
-      const { subscription, slot } = args.contextValue as StreamContext;
-      return releasingSlot(hub!.subscribe(subscription!), slot!);
+      const { subscription, slot, resumeAfter } = args.contextValue as StreamContext;
+      return releasingSlot(hub!.subscribe(subscription!, resumeAfter), slot!);
     },
     execute: (args: ExecutionArgs) =>
       executeThroughGateway(args.document, args.variableValues ?? undefined, args.operationName ?? undefined, args.contextValue as RouterContext),

@@ -66,7 +66,10 @@ export function createSseHandler(options: SseOptions) {
         return json(429, { errors: [{ message: `Too many connections (${account.limit}: at most ${account.max}).`, extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: account.limit, max: account.max } }] });
       }
       try {
-        const started = await options.starter().start(params as never, {
+        // A reconnecting client names the last event it received the standard way.
+        const lastEventId = req.headers.get('last-event-id');
+        const request = lastEventId ? { ...params, extensions: { ...params.extensions, lastEventId } } : params;
+        const started = await options.starter().start(request as never, {
           viewer: session.viewer,
           scopes: session.scopes,
           authorization: req.headers.get('authorization') ?? undefined,

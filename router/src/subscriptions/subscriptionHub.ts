@@ -1,8 +1,9 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { EventEnvelope, Logger } from '@supergraph/common';
+import { appError, type EventEnvelope, type Logger } from '@supergraph/common';
 import { InFlight } from '../inFlight.ts';
 import type { EventSource } from './eventSource.ts';
+import { EventsExpiredError } from './eventsExpiredError.ts';
 import { feedMatches, type EventFeed } from './eventFeeds.ts';
 
 /** What a result says of the event it answers, under `extensions.event`. */
@@ -27,6 +28,9 @@ export interface SubscriptionSpec {
   /** Errors of the subscription's document against a new schema; empty when it still holds. */
   revalidate: (schema: GraphQLSchema) => readonly GraphQLError[];
 }
+
+/** The id of the event a result answers (`extensions.event.id`). */
+const eventIdOf = (result: ExecutionResult) => (result.extensions?.event as { id?: string } | undefined)?.id;
 
 interface Sink {
   push: (result: ExecutionResult) => void;
@@ -60,25 +64,69 @@ export class SubscriptionHub {
     private readonly logger: Logger,
   ) {}
 
-  /** A stream of results for one subscriber; ends when the subscriber returns. */
-  subscribe(spec: SubscriptionSpec): AsyncIterableIterator<ExecutionResult> {
+  /**
+   * A stream of results for one subscriber; ends when the subscriber returns.
+   * With `resumeAfter` (the last event id a reconnecting client received),
+   * the events it missed come first, resolved for it alone, in order, then
+   * the live ones, none twice; when they are no longer all kept, the stream
+   * ends with EVENTS_EXPIRED so the client refetches.
+   */
+  subscribe(spec: SubscriptionSpec, resumeAfter?: string): AsyncIterableIterator<ExecutionResult> {
     return new Repeater<ExecutionResult>(async (push, stop) => {
       const group = this.join(spec);
+      // Live results wait while the missed ones are replayed.
+      const held: ExecutionResult[] | null = resumeAfter ? [] : null;
+      let replaying = held !== null;
       // A subscriber that cannot keep up is ended rather than allowed to hold
       // back the other members of its group.
       const sink: Sink = {
         push: (result) => {
-          push(result).catch((error: unknown) => stop(error));
+          if (replaying) held!.push(result);
+          else push(result).catch((error: unknown) => stop(error));
         },
         end: (result) => {
+          replaying = false;
           push(result).finally(() => stop());
         },
       };
       group.sinks.add(sink);
+      if (resumeAfter) {
+        try {
+          const replayed = await this.replay(spec, resumeAfter, push);
+          // Whatever arrived live meanwhile and was not in the history, in order.
+          while (replaying && held!.length) {
+            const result = held!.shift()!;
+            if (!replayed.has(eventIdOf(result) ?? '')) await push(result);
+          }
+        } catch (error) {
+          if (error instanceof EventsExpiredError) await push({ errors: [appError('EVENTS_EXPIRED', error.message)] });
+          else {
+            this.logger.error({ err: error, resumeAfter }, 'could not replay missed events');
+            await push({ errors: [appError('SERVICE_UNAVAILABLE', 'The missed events could not be read; subscribe again with the same id.')] });
+          }
+          stop();
+        }
+        replaying = false;
+      }
       await stop;
       group.sinks.delete(sink);
       if (group.sinks.size === 0) this.leave(group);
     }, new FixedBuffer(SUBSCRIBER_BUFFER));
+  }
+
+  /** Pushes the results of the events after `resumeAfter` that concern this subscriber; returns every replayed event's id. */
+  private async replay(spec: SubscriptionSpec, resumeAfter: string, push: (result: ExecutionResult) => Promise<unknown>): Promise<Set<string>> {
+    // Listening before reading: an event is then in the history read, or arrives live after it, or both.
+    await Promise.all(spec.feed.types.map((type) => this.byType.get(type)?.unsubscribe));
+    const missed = await this.source.history(spec.feed.types, resumeAfter);
+    const replayed = new Set<string>();
+    for (const event of missed) {
+      replayed.add(event.id);
+      if (!feedMatches(spec.feed, event, spec.args)) continue;
+      const result = await this.resolve(spec, event);
+      if (result) await push(result);
+    }
+    return replayed;
   }
 
   get subscriberCount(): number {
@@ -138,19 +186,23 @@ export class SubscriptionHub {
 
   private async deliver(group: Group, event: EventEnvelope): Promise<void> {
     if (group.sinks.size === 0) return;
+    const result = await this.resolve(group.spec, event);
+    if (result) for (const sink of group.sinks) sink.push(result);
+  }
+
+  /** One event's result for a subscription; a failure becomes an error result, so the stream goes on. */
+  private async resolve(spec: SubscriptionSpec, event: EventEnvelope): Promise<ExecutionResult | null> {
     this.resolutions++;
-    let result: ExecutionResult | null;
     try {
-      result = await group.spec.resolve(event);
+      return await spec.resolve(event);
     } catch (error) {
       // The subscribers hear of the event they missed, and the stream goes on.
       this.logger.error({ err: error, eventId: event.id }, 'could not resolve a subscription event');
-      result = {
+      return {
         errors: [new GraphQLError('This event could not be resolved.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })],
         extensions: { event: eventSummary(event) },
       };
     }
-    if (result) for (const sink of group.sinks) sink.push(result);
   }
 
   /**
