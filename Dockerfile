@@ -7,6 +7,7 @@ ENV NODE_ENV=production CHECKPOINT_DISABLE=1
 # Manifests first so the dependency layer is cached across code changes.
 COPY package.json package-lock.json .npmrc ./
 COPY common/package.json common/
+COPY demo/package.json demo/
 COPY router/package.json router/
 COPY bridge/package.json bridge/
 COPY subgraphs/users/package.json subgraphs/users/

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { DEMO_PASSWORD } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { percentile } from './percentiles.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';

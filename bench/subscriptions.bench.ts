@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import { DEMO_PASSWORD } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
 import { percentile } from './percentiles.ts';

@@ -1,7 +1,8 @@
 import { PubSub } from 'graphql-subscriptions';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
+import { createEvent, createLogger, type EventContent } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { errorCode, graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers } from '@supergraph/common';
+import { createEvent, createLogger } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { seedNotes } from '@supergraph/notes';
 import { seedOrders } from '@supergraph/orders';
 import { loadRouterConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { graphql } from '../test/kit/graphql.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { startSupergraph, type Supergraph } from '../scripts/startSupergraph.ts';
 import { graphql, type GraphQLResponse } from '../test/kit/graphql.ts';
 import { waitFor } from '../test/kit/waitFor.ts';

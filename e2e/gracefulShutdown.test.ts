@@ -1,7 +1,8 @@
 import { PubSub } from 'graphql-subscriptions';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, demoUsers } from '@supergraph/common';
+import { createLogger } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../test/kit/graphql.ts';
 import { startPipeline, type Pipeline } from '../test/kit/pipeline.ts';
 import { RABBITMQ_URL } from '../test/kit/rabbitmq.ts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoUsers, type OutboxRelay } from '@supergraph/common';
+import { type OutboxRelay } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { graphql, type GraphQLResponse } from '../test/kit/graphql.ts';
 import { startPipeline, type Pipeline } from '../test/kit/pipeline.ts';
 import { ADMIN_URL } from '../test/kit/postgres.ts';

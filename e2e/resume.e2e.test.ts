@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { createNote } from '../test/kit/notes.ts';
 import { startPipeline, type Pipeline } from '../test/kit/pipeline.ts';
 import { sseClient } from '../test/kit/sseClient.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { graphql, type GraphQLResponse } from '../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
 import { tokenFor } from '../test/kit/tokens.ts';

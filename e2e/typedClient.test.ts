@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger, DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { createLogger } from '@supergraph/common';
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import {
   ExampleCreateNoteDocument,
   ExampleLogInDocument,

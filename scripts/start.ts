@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { seedDemoData, startSupergraph } from './startSupergraph.ts';
 
 // `npm start`: the whole supergraph on this machine, nothing to install.

@@ -17,7 +17,6 @@ export * from './subgraphSignature.ts';
 export * from './textInputGuard.ts';
 export * from './ids.ts';
 export { DateTimeResolver } from 'graphql-scalars';
-export * from './demoData.ts';
 export * from './runMigrations.ts';
 export * from './serveSubgraph.ts';
 export * from './settleWithin.ts';

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { ExampleCreateNoteDocument, ExampleLogInDocument, ExampleMyNotesDocument, ExampleNoteCreatedDocument } from './__generated__/operations.ts';
 import { supergraphClient } from './supergraphClient.ts';
 

@@ -1,35 +1,29 @@
-import { PubSub } from 'graphql-subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
-import { pubSubEventSource } from '@supergraph/router';
+import { type EventContent } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../../test/kit/graphql.ts';
 import { sseClient } from '../../test/kit/sseClient.ts';
-import { startStack, type TestStack } from '../../test/kit/stack.ts';
+import { startBusStack, type BusStack } from '../../test/kit/busStack.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
 import { createNote as createNoteAt } from '../../test/kit/notes.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 import { subscribe } from '../../test/kit/wsClient.ts';
 
 // GraphQL over SSE on the router's /graphql, fed by the same hub as graphql-ws.
-const bus = new PubSub();
-let stack: TestStack;
+let stack: BusStack;
 const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
 const createNote = (token: string, title: string) => createNoteAt(stack.router.url, token, title);
-const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+const publish = (event: EventContent, actorId: string) => stack.publish(event, actorId);
 
 /** A raw event-stream request, to see statuses and bodies as any SSE client would. */
 const streamRequest = (query: string, headers: Record<string, string> = {}) =>
   fetch(stack.router.url, { method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
 
 beforeAll(async () => {
-  stack = await startStack({
-    seed: true,
-    runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
-    routerEnv: { WS_MAX_SOCKETS_PER_USER: '2' },
-  });
+  stack = await startBusStack({ routerEnv: { WS_MAX_SOCKETS_PER_USER: '2' } });
   [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
 });
 afterAll(() => stack?.stop());

@@ -1,6 +1,7 @@
 import { PubSub } from 'graphql-subscriptions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers } from '@supergraph/common';
+import { createEvent, createLogger } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { loadRouterConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startStack, type TestStack } from '../../test/kit/stack.ts';

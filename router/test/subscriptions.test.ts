@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { PubSub } from 'graphql-subscriptions';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, createLogger, demoUsers, type EventContent } from '@supergraph/common';
-import { pubSubEventSource } from '@supergraph/router';
+import { type EventContent } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../../test/kit/graphql.ts';
-import { startStack, type TestStack } from '../../test/kit/stack.ts';
+import { startBusStack, type BusStack } from '../../test/kit/busStack.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
 import { createNote as createNoteAt } from '../../test/kit/notes.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
@@ -13,22 +12,17 @@ import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
 
 // The router's side of subscriptions, fed by the in-process bus that npm
 // start uses; the full outbox -> RabbitMQ -> bridge -> Redis path is in e2e/.
-const bus = new PubSub();
-let stack: TestStack;
+let stack: BusStack;
 const [alice, bob] = demoUsers;
 let aliceToken: string;
 let bobToken: string;
 
 const createNote = (token: string, title: string) => createNoteAt(stack.router.url, token, title);
-const publish = (event: EventContent, actorId: string) => bus.publish(event.type, createEvent(event, { actorId, correlationId: null }));
+const publish = (event: EventContent, actorId: string) => stack.publish(event, actorId);
 
 beforeAll(async () => {
-  stack = await startStack({
-    seed: true,
-    runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },
-    // The fan-out test holds 500 subscriptions for one user (100 on each of 5 sockets), more than a user may by default.
-    env: { WS_MAX_SUBSCRIPTIONS_PER_USER: '500' },
-  });
+  // The fan-out test holds 500 subscriptions for one user (100 on each of 5 sockets), more than a user may by default.
+  stack = await startBusStack({ env: { WS_MAX_SUBSCRIPTIONS_PER_USER: '500' } });
   [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
 });
 afterAll(() => stack?.stop());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import type { GraphQLResponse } from '../../../test/kit/graphql.ts';
 import type { StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';

@@ -1,4 +1,4 @@
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import type { UsersConfig } from './config.ts';
 import type { UsersDb } from './db.ts';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, REQUEST_ID_HEADER } from '@supergraph/common';
+import { REQUEST_ID_HEADER } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, signToken } from '@supergraph/common';
+import { signToken } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { countQueries } from '../../../test/kit/queryCounter.ts';

@@ -1,4 +1,4 @@
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import { tagNameKey } from '../tagName.ts';
 
 // Fixed ids and timestamps make the seed idempotent and the demo stable:

@@ -1,4 +1,4 @@
-import { demoUsers } from '@supergraph/common';
+import { demoUsers } from '@supergraph/demo';
 import type { OrderStatus } from '../__generated__/prisma/client.ts';
 import type { OrdersDb } from '../db.ts';
 import { hashOrderLines, type OrderLine } from '../placeOrderInput.ts';

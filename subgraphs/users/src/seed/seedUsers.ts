@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, demoUsers } from '@supergraph/common';
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import type { UsersDb } from '../db.ts';
 import { hashPassword } from '../password.ts';
 

@@ -1,6 +1,7 @@
 /**
- * The demo accounts every subgraph's seed refers to. Fixed ids are the
- * contract that lets notes and orders seed data for users they do not own.
+ * The demo accounts every subgraph's seed refers to: this deployment's own
+ * fixture, kept out of the shared platform code. Fixed ids are the contract
+ * that lets the subgraphs seed data for users they do not own.
  */
 export const DEMO_PASSWORD = 'supergraph-demo';
 
