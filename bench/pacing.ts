@@ -19,3 +19,13 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
   }
   return true;
 }
+
+/** Waits until `count` reaches `expected`, or has not grown for `stallMs`: a slow run is waited for, a stuck one is not. */
+export async function untilCounted(count: () => number, expected: number, stallMs = 30_000): Promise<void> {
+  let last = -1;
+  let grewAt = Date.now();
+  await until(() => {
+    if (count() !== last) [last, grewAt] = [count(), Date.now()];
+    return last >= expected || Date.now() - grewAt >= stallMs;
+  }, Number.POSITIVE_INFINITY);
+}

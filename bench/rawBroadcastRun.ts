@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { latencyFigures, type LatencyFigures } from './latencyFigures.ts';
-import { atFixedRate, until } from './pacing.ts';
+import { atFixedRate, untilCounted } from './pacing.ts';
 
 /** The floor: `payload` broadcast over plain `ws` to `count` sockets, `events` times at `rate` per second. */
 export async function rawBroadcastRun(payload: string, count: number, { events, rate }: { events: number; rate: number }): Promise<LatencyFigures> {
@@ -23,7 +23,7 @@ export async function rawBroadcastRun(payload: string, count: number, { events, 
     const message = JSON.stringify({ sentAt: Date.now(), payload });
     for (const client of wss.clients) client.send(message);
   });
-  await until(() => latencies.length >= events * count);
+  await untilCounted(() => latencies.length, events * count);
   const result = latencyFigures('raw ws broadcast', latencies, Date.now() - started);
   sockets.forEach((socket) => socket.close());
   await new Promise((resolve) => wss.close(resolve));
