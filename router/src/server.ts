@@ -114,7 +114,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
       app.all('/graphql', ...sse.middleware);
       if (config.GRAPHIQL_ENABLED) mountGraphiql(app, logger, config.GRAPHIQL_DEFAULT_DOCUMENT);
     },
-    healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0 }),
+    healthDetails: () => ({ subscriptions: hub?.subscriberCount ?? 0, resolutions: hub?.resolutions ?? 0 }),
     context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
       const address = clientAddress(peerAddress, headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);

@@ -1,0 +1,39 @@
+import { latencyFigures, type LatencyFigures } from './latencyFigures.ts';
+import { atFixedRate, untilCounted } from './pacing.ts';
+import type { SubscriptionPipeline } from './subscriptionPipeline.ts';
+import type { Subscribers } from './wsSubscribers.ts';
+
+export interface SubscriberRun {
+  figures: LatencyFigures;
+  /** The router's hub resolutions during the run, per event published. */
+  resolutionsPerEvent: number;
+}
+
+/**
+ * Opens `count` subscribers on the pipeline, waits until the router holds
+ * them all, creates `events` notes at `rate` per second, waits for every
+ * result (until none has come for 30 s), then closes the
+ * subscribers and waits until the router has let them go.
+ */
+export async function measureSubscribers(
+  pipeline: SubscriptionPipeline,
+  name: string,
+  open: () => Subscribers,
+  count: number,
+  { events, rate }: { events: number; rate: number },
+): Promise<SubscriberRun> {
+  const subscribers = open();
+  await pipeline.untilSubscriptions(`${name}: waiting for ${count}`, (held) => held >= count);
+  const before = (await pipeline.health()).resolutions;
+  const started = Date.now();
+  await atFixedRate(events, rate, (i) => pipeline.createNote(i));
+  // Every result in (so every resolution counted), unless deliveries stall.
+  await untilCounted(() => subscribers.latencies.length, events * count);
+  const figures = latencyFigures(name, subscribers.latencies, Date.now() - started);
+  const resolutions = (await pipeline.health()).resolutions - before;
+  await subscribers.dispose();
+  // Released before the next run, which counts only its own.
+  await pipeline.untilSubscriptions(`${name}: waiting for none`, (held) => held === 0, 30_000);
+  return { figures, resolutionsPerEvent: resolutions / events };
+}
+

@@ -1,0 +1,31 @@
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls `tick` `count` times at `rate` per second. */
+export async function atFixedRate(count: number, rate: number, tick: (i: number) => Promise<void> | void): Promise<void> {
+  const started = Date.now();
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    if (due > Date.now()) await sleep(due - Date.now());
+    await tick(i);
+  }
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes; says whether it held. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+/** Waits until `count` reaches `expected`, or has not grown for `stallMs`: a slow run is waited for, a stuck one is not. */
+export async function untilCounted(count: () => number, expected: number, stallMs = 30_000): Promise<void> {
+  let last = -1;
+  let grewAt = Date.now();
+  await until(() => {
+    if (count() !== last) [last, grewAt] = [count(), Date.now()];
+    return last >= expected || Date.now() - grewAt >= stallMs;
+  }, Number.POSITIVE_INFINITY);
+}

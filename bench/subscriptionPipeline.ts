@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { JwtSettings } from '@supergraph/common';
+import { DEMO_PASSWORD } from '@supergraph/demo';
+import { SUBGRAPHS } from '../test/kit/postgres.ts';
+import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
+import { TEST_JWT } from '../test/kit/tokens.ts';
+import { until } from './pacing.ts';
+import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
+import { freePort, runService, waitForGraphQL, type Service } from './processes.ts';
+
+const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface SubscriptionPipeline {
+  /** The router's `/graphql`, over HTTP. */
+  url: string;
+  /** What signs tokens the router accepts. */
+  jwt: JwtSettings;
+  /** Subscribers now, and resolutions so far, as the router's `/health` reports them. */
+  health(): Promise<{ subscriptions: number; resolutions: number }>;
+  /** Waits until the router holds as many subscribers as `holds` wants; fails naming `what` if it never does. */
+  untilSubscriptions(what: string, holds: (count: number) => boolean, timeoutMs?: number): Promise<void>;
+  /** The router process's resident set size, in KB. */
+  routerRssKb(): number;
+  /** Creates one note as a demo user: one `NoteCreated` event through the outbox. */
+  createNote(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole real pipeline, each part in its own process: the three
+ * subgraphs (outbox and relay included), RabbitMQ, the bridge, Redis and
+ * the router, with `routerEnv` added to the router's settings (its caps).
+ */
+export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): Promise<SubscriptionPipeline> {
+  const namespace = `sg_bench_${randomBytes(3).toString('hex')}`;
+  const services: Service[] = [];
+  const stop = async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await dropSubgraphDatabases(namespace);
+    await deleteBridgeTopology(namespace, AMQP_URL);
+  };
+  try {
+    const env = await prepareSubgraphs(namespace, { AMQP_URL, AMQP_EXCHANGE: `${namespace}.events` });
+    services.push(
+      runService('bridge/src/main.ts', {
+        ...env,
+        REDIS_URL,
+        BRIDGE_EXCHANGE: `${namespace}.events`,
+        BRIDGE_QUEUE: `${namespace}.bridge`,
+        BRIDGE_CHANNEL_PREFIX: `${namespace}:`,
+        BRIDGE_PORT: String(await freePort()),
+      }),
+    );
+    for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
+    const routerPort = await freePort();
+    const router = runService('router/src/main.ts', {
+      ...env,
+      ...routerEnv,
+      ROUTER_PORT: String(routerPort),
+      REDIS_URL,
+      EVENTS_CHANNEL_PREFIX: `${namespace}:`,
+      RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit`,
+    });
+    services.push(router);
+    const url = `http://127.0.0.1:${routerPort}/graphql`;
+    await waitForGraphQL(url);
+
+    const post = async (body: unknown, token?: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as any;
+    };
+    const login = await post({ query: `mutation { logIn(input: { email: "alice@example.com", password: "${DEMO_PASSWORD}" }) { token } }` });
+    const token = login.data.logIn.token as string;
+
+    const health = async () => (await fetch(url.replace(/\/graphql$/, '/health'))).json() as Promise<{ subscriptions: number; resolutions: number }>;
+    return {
+      url,
+      // The bench's secret; issuer and audience as the router reads them (the services' defaults, as the test kit's).
+      jwt: { JWT_SECRET: env.JWT_SECRET!, JWT_ISSUER: env.JWT_ISSUER ?? TEST_JWT.JWT_ISSUER, JWT_AUDIENCE: env.JWT_AUDIENCE ?? TEST_JWT.JWT_AUDIENCE },
+      health,
+      untilSubscriptions: async (what, holds, timeoutMs = 60_000) => {
+        if (!(await until(async () => holds((await health()).subscriptions), timeoutMs))) {
+          throw new Error(`${what}: the router holds ${(await health()).subscriptions} subscriptions`);
+        }
+      },
+      routerRssKb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${router.child.pid}/status`, 'utf8'))![1]),
+      createNote: async (i) => {
+        await post({ query: `mutation { createNote(input: { title: "bench ${i}", content: "." }) { id } }` }, token);
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
