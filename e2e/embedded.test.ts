@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@supergraph/demo';
 import { graphql } from '../test/kit/graphql.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
+import { sseClient } from '../test/kit/sseClient.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -92,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('npm start (embedded PostgreSQL, nothing installed)', () => {
-  it("serves the README's example query from seeded data, stops on Ctrl-C and keeps its data across restarts", async () => {
+  it("serves the README's example query from seeded data, live and resumed subscriptions (graphql-ws, SSE), stops on Ctrl-C and keeps its data across restarts", async () => {
     const first = await npmStart();
     const answer = await askExampleQuery(first.url);
     expect(answer.errors).toBeUndefined();
@@ -100,7 +101,8 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
     expect(answer.data!.me.orders.edges.length).toBeGreaterThan(0);
 
     // Subscriptions work in the one-command start too, fed in process (sign-ups are for admins).
-    const client = wsClient(first.url, await logIn(first.url, 'admin@example.com'));
+    const adminToken = await logIn(first.url, 'admin@example.com');
+    const client = wsClient(first.url, adminToken);
     const registrations = subscribe(client, 'subscription { userRegistered { email } }');
     await waitFor('the subscription to be live', async () => {
       const health = (await (await fetch(first.url.replace('/graphql', '/health'))).json()) as { subscriptions: number };
@@ -112,8 +114,16 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
       { input: { email: 'persisted@example.com', name: 'Persisted', password: 'long enough' } },
     );
     expect(created.errors).toBeUndefined();
-    expect((await registrations.nth(1, 10_000)).data).toEqual({ userRegistered: { email: 'persisted@example.com' } });
+    const registered = await registrations.nth(1, 10_000);
+    expect(registered.data).toEqual({ userRegistered: { email: 'persisted@example.com' } });
     await client.dispose();
+
+    // Away, then back over SSE from the last event id: the in-memory history gives the one missed.
+    const signUp = (email: string) => graphql(first.url, 'mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', { input: { email, name: 'Missed', password: 'long enough' } });
+    expect((await signUp('missed@example.com')).errors).toBeUndefined();
+    const resumed = subscribe(sseClient(first.url, adminToken, { lastEventId: registered.extensions.event.id }), 'subscription { userRegistered { email } }');
+    expect((await resumed.nth(1, 10_000)).data).toEqual({ userRegistered: { email: 'missed@example.com' } });
+    resumed.dispose();
     await interrupt(first);
     expect(first.output()).toContain('Stopping...');
 
