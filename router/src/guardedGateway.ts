@@ -17,6 +17,8 @@ export interface GuardedOperation {
   context: RouterContext;
   /** The supergraph the operation runs against, with its directives. */
   supergraph: LinkedDirectives;
+  /** Its `@authenticated` and `@requiresScopes` rules. */
+  rules: AccessRules;
   apiSchema: GraphQLSchema;
 }
 
@@ -45,7 +47,7 @@ export interface Admission {
 
 export const callerOf = (context: Pick<RouterContext, 'viewer' | 'scopes'>): Caller => ({ authenticated: context.viewer !== null, scopes: context.scopes ?? new Set() });
 
-const callerKey = (caller: Caller) => (caller.authenticated ? `user ${[...caller.scopes].sort().join(' ')}` : 'anonymous');
+export const callerKey = (caller: Caller) => (caller.authenticated ? `user ${[...caller.scopes].sort().join(' ')}` : 'anonymous');
 
 /**
  * Wraps `@apollo/gateway`: before the gateway plans an operation, the router
@@ -95,8 +97,8 @@ export class GuardedGateway implements GatewayInterface {
     if (!getOperationAST(document, operationName)) return { operation: null, errors: [unresolvedOperation(document, operationName)] };
     const authorized = this.authorize(document, operationName, context);
     if (!authorized.document) return { operation: null, errors: authorized.errors };
-    const { linked, apiSchema } = this.current!;
-    const operation: GuardedOperation = { document: authorized.document, operationName, variables, context, supergraph: linked, apiSchema };
+    const { linked, rules, apiSchema } = this.current!;
+    const operation: GuardedOperation = { document: authorized.document, operationName, variables, context, supergraph: linked, rules, apiSchema };
     for (const guard of this.guards) {
       const refusal = await guard.check?.(operation);
       if (refusal?.length) return { operation: null, errors: [...authorized.errors, ...refusal], http: refusal.find((error) => error.extensions.http)?.extensions.http as Admission['http'] };

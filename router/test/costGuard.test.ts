@@ -1,6 +1,7 @@
 import { parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@supergraph/common';
+import { AccessRules } from '../src/authorization/accessRules.ts';
 import type { GuardedOperation } from '../src/guardedGateway.ts';
 import { costGuard } from '../src/demandControl/index.ts';
 import { BOOKSHOP, supergraphOf } from './costFixtures.ts';
@@ -13,6 +14,7 @@ const operation = (query: string): GuardedOperation => ({
   variables: {},
   context: { viewer: null, scopes: new Set(), clientAddress: '127.0.0.1', authorization: undefined, requestId: 'test', logger: createLogger('test', 'silent') },
   supergraph: shop,
+  rules: new AccessRules(shop),
   apiSchema: shop.schema,
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,30 @@ describe('subscriptions over graphql-ws', () => {
     expect(stack.router.subscriptions!.resolutions - before).toBe(1);
     subs.forEach((sub) => sub.dispose());
     await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it('shares one resolution per event among 50 different users on a public selection, and resolves per user a selection that reads whose it is', async () => {
+    const users = Array.from({ length: 50 }, () => randomUUID());
+    const clients = await Promise.all(users.map(async (id) => wsClient(stack.router.url, await tokenFor(id))));
+    const publicSubs = clients.map((client) => subscribe(client, 'subscription { noteCreated { id title author { name } } }'));
+    // `email` is @authenticated (owner or admin): alice and bob each see their own view of it.
+    const [alicesView, bobsView] = [aliceToken, bobToken].map((token) => subscribe(wsClient(stack.router.url, token), 'subscription { noteCreated { author { email } } }'));
+    await waitFor('52 subscriptions', () => stack.router.subscriptions!.subscriberCount === 52, { timeoutMs: 10_000 });
+    await stack.router.subscriptions!.ready();
+    const before = stack.router.subscriptions!.resolutions;
+
+    const noteId = await createNote(aliceToken, 'Seen by all');
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+
+    for (const sub of publicSubs) expect(await sub.nth(1)).toMatchObject({ data: { noteCreated: { id: noteId, title: 'Seen by all', author: { name: alice.name } } } });
+    expect(await alicesView!.nth(1)).toMatchObject({ data: { noteCreated: { author: { email: alice.email } } } });
+    expect(await bobsView!.nth(1)).toMatchObject({ data: { noteCreated: { author: { email: null } } }, errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    // One for the 50 users, one each for alice and bob.
+    expect(stack.router.subscriptions!.resolutions - before).toBe(3);
+    await Promise.all(clients.map((client) => client.dispose()));
+    alicesView!.dispose();
+    bobsView!.dispose();
+    await waitFor('the subscriptions to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 10_000 });
   });
 
   it("keeps order events to their owner: alice, subscribed to every order and to bob's by id, gets only hers while bob gets his", async () => {

@@ -21,7 +21,8 @@ import { z } from 'zod';
 import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
-import { withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
+import { callerKey, callerOf, withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
+import { readsRuledFields } from '../authorization/readsRuledFields.ts';
 import { eventFeedsOf, feedPayload } from './eventFeeds.ts';
 import { withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
@@ -136,12 +137,16 @@ export function createOperationStarter(options: OperationStarterOptions) {
 
     const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === 'FragmentDefinition');
     const entityQuery = feed.lookup ? toEntityQuery(operation, rootField as FieldNode, feed.lookup, fragments) : null;
-    // Per token, not per user: each event is looked up with the group's token, which must outlive none of its members.
-    const callerKey = context.authorization ?? 'anonymous';
+    // What every caller of the same kind sees alike is resolved once for all of them, without a token: the
+    // lookup reads no field whose value depends on who asks (those declare @authenticated or @requiresScopes).
+    // Anything else is looked up per token, not per user: the group's token must outlive none of its members.
+    const shared = !readsRuledFields(schema, admission.operation.rules, entityQuery ?? document);
+    const groupKey = shared ? callerKey(callerOf(context)) : (context.authorization ?? 'anonymous');
+    const lookupContext: RouterContext = shared ? { ...context, viewer: null, scopes: new Set(), authorization: undefined } : context;
     const responseKey = rootField.alias?.value ?? rootField.name.value;
     return {
       // Coerced variables: only declared ones, as deep as their types (raw ones may nest too deep to stringify).
-      key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, callerKey]),
+      key: JSON.stringify([print(document), operationName ?? null, coerced.coerced, groupKey]),
       feed,
       args,
       revalidate: (next) => {
@@ -149,7 +154,7 @@ export function createOperationStarter(options: OperationStarterOptions) {
         return invalid.length ? invalid : options.gateway.stillAdmitted(requested, operationName ?? null, context);
       },
       resolve: async (event) => {
-        const eventContext: RouterContext = { ...context, requestId: `event-${event.id}`, event: { id: event.id } };
+        const eventContext: RouterContext = { ...lookupContext, requestId: `event-${event.id}`, event: { id: event.id } };
         const result = entityQuery
           ? await executeThroughGateway(entityQuery, { ...rawVariables, [ENTITY_ID_VARIABLE]: event.aggregateId }, operationName, eventContext)
           : // Nothing left to look up (the entity is gone): the event is the payload.
