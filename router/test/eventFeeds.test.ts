@@ -20,7 +20,7 @@ ${FROM_EVENTS_DIRECTIVE.replace('@fromEvents', '@feed')}
 
 type Item @key(fields: "id") { id: ID! name: String! }
 type Gone { id: ID! }
-type Query { item(id: ID!): Item items: [Item!]! }
+type Query { item(id: ID!): Item items: [Item!]! itemByNumber(id: Int!): Item itemsById(id: ID!): [Item!] }
 type Subscription { ${subscription} }
 `;
 
@@ -65,16 +65,26 @@ describe('@fromEvents in the supergraph', () => {
       badPath(ownerId: ID): Item! @feed(types: ["item.added"], match: ["ownerId=owner"], lookup: "item")
       badLookup: Item! @feed(types: ["item.added"], lookup: "items")
       both: Gone! @feed(types: ["item.removed"], lookup: "item", payload: ["id=aggregateId"])
-      badPayload: Gone! @feed(types: ["item.removed"], payload: ["name=aggregateId"])`);
+      badPayload: Gone! @feed(types: ["item.removed"], payload: ["name=aggregateId"])
+      listed: [Item!]! @feed(types: ["item.added"], lookup: "item")
+      numbered: Item! @feed(types: ["Item Added"], lookup: "itemByNumber")
+      listLookup: Item! @feed(types: ["item.added"], lookup: "itemsById")
+      wholeData(data: ID): Item! @feed(types: ["item.added"], match: ["data=data"], lookup: "item")`);
     expect(problems).toEqual([
       expect.stringMatching(/^Subscription\.unfed has no @fromEvents/),
       expect.stringMatching(/^Subscription\.noTypes @fromEvents: `types` names no event type/),
       expect.stringMatching(/^Subscription\.unmatched @fromEvents: argument `ownerId` has no `match` entry/),
       expect.stringMatching(/^Subscription\.badPath @fromEvents: "ownerId=owner" reads `owner`, which the envelope does not have/),
-      expect.stringMatching(/^Subscription\.badLookup @fromEvents: lookup `Query.items` takes no `id` argument/),
+      expect.stringMatching(/^Subscription\.badLookup @fromEvents: lookup `Query.items` takes no `id: ID` argument/),
       expect.stringMatching(/^Subscription\.both @fromEvents: declare either `lookup`/),
       expect.stringMatching(/^Subscription\.both @fromEvents: lookup `Query.item` returns Item, not Gone/),
+      expect.stringMatching(/^Subscription\.badPayload @fromEvents: payload gives no value for the non-null field `id`/),
       expect.stringMatching(/^Subscription\.badPayload @fromEvents: payload "name=aggregateId" names no field of Gone/),
+      expect.stringMatching(/^Subscription\.listed @fromEvents: the field returns a list/),
+      expect.stringMatching(/^Subscription\.numbered @fromEvents: `types` entry "Item Added" is not an event type/),
+      expect.stringMatching(/^Subscription\.numbered @fromEvents: lookup `Query.itemByNumber` takes no `id: ID` argument/),
+      expect.stringMatching(/^Subscription\.listLookup @fromEvents: lookup `Query.itemsById` returns a list/),
+      expect.stringMatching(/^Subscription\.wholeData @fromEvents: "data=data" reads `data` itself/),
     ]);
   });
 });

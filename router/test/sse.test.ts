@@ -83,4 +83,37 @@ describe('subscriptions over SSE', () => {
     expect(last.errors[0]).toMatchObject({ message: expect.stringMatching(/token expired/), extensions: { code: 'UNAUTHENTICATED' } });
     await waitFor('the subscription to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
   });
+  // Found by hostile testing: graphql-sse refuses a GET mutation (405) after onSubscribe has counted the stream, and onComplete never runs.
+  it('holds no connection for a mutation sent over GET (405)', async () => {
+    const url = `${stack.router.url}?${new URLSearchParams({ query: 'mutation { createTag(name: "get") { id } }' })}`;
+    for (let i = 0; i < 2; i++) {
+      const refused = await fetch(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${bobToken}` } });
+      expect(refused.status).toBe(405);
+      await refused.text();
+    }
+    expect(stack.router.subscriptionLimits.usage()).toEqual({ sockets: 0, subscriptions: 0 });
+    // Bob may still open his two streams.
+    const stream = await streamRequest('subscription { noteCreated { id } }', { authorization: `Bearer ${bobToken}` });
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+  });
+
+  // Found by hostile testing: express.json skips a body whose media type is not JSON, and graphql-sse then reads any
+  // body whose content-type merely contains "application/json", whole and unbounded.
+  it('bounds the body at 1 MB whatever its content type says', async () => {
+    const body = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } });
+    const response = await fetch(stack.router.url, { method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'text/plain; x=application/json' }, body });
+    expect([413, 415]).toContain(response.status);
+    await response.text();
+  });
+});
+
+// Found by hostile testing: on shutdown a stream only got `complete`, which graphql-sse clients take as the end, not as a cue to reconnect.
+describe('a router stopping with SSE streams open', () => {
+  it('ends each with SERVICE_UNAVAILABLE, so its client reconnects elsewhere and resumes', async () => {
+    const stream = subscribe(sseClient(stack.router.url, aliceToken), 'subscription { noteCreated { id } }');
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.stop();
+    expect((await stream.nth(1)).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+  });
 });

@@ -134,6 +134,15 @@ describe('subscriptions over graphql-ws', () => {
     await Promise.all([aliceClient.dispose(), bobClient.dispose(), anonymous.dispose()]);
   });
 
+  // Found by hostile testing: the variable the router looks events up with collided with a client's of the same name.
+  it('refuses a subscription declaring the variable reserved for event lookups', async () => {
+    const client = wsClient(stack.router.url, aliceToken);
+    const refused = subscribe(client, 'subscription($__entityId: ID) { noteCreated(authorId: $__entityId) { id } }', { __entityId: alice.id });
+    await waitFor('the refusal', () => refused.error() !== undefined, { timeoutMs: 5_000 });
+    expect(JSON.stringify(refused.error())).toContain('BAD_USER_INPUT');
+    await client.dispose();
+  });
+
   it('answers a subscription sent over HTTP with 400 and where to send it', async () => {
     const response = await graphql(stack.router.url, 'subscription { noteCreated { id } }');
     expect(response.status).toBe(400);

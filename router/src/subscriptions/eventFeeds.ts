@@ -1,4 +1,4 @@
-import { getNamedType, getNullableType, isObjectType, type GraphQLField } from 'graphql';
+import { getNamedType, getNullableType, isListType, isNonNullType, isObjectType, type GraphQLField } from 'graphql';
 import { eventEnvelopeSchema, type EventEnvelope } from '@supergraph/common';
 import type { LinkedDirectives } from '../supergraph/linkedDirectives.ts';
 
@@ -50,8 +50,14 @@ export class EventFeeds {
     const subscription = linked.schema.getSubscriptionType();
     if (!subscription) return;
     const declares = linked.defines(EVENTS_SPEC, 'fromEvents');
+    if (!declares) {
+      this.problems.push(
+        `${subscription.name} has fields but the supergraph has no @fromEvents: each subgraph that declares Subscription fields must @link ${EVENTS_SPEC}/v0.1 and @composeDirective(name: "@fromEvents") (see docs/events.md).`,
+      );
+      return;
+    }
     for (const field of Object.values(subscription.getFields())) {
-      const [declaration, ...more] = declares ? linked.applied(field, EVENTS_SPEC, 'fromEvents') : [];
+      const [declaration, ...more] = linked.applied(field, EVENTS_SPEC, 'fromEvents');
       const coordinate = `${subscription.name}.${field.name}`;
       if (!declaration) this.problems.push(`${coordinate} has no @fromEvents: the router feeds subscriptions from events only, so say which (see docs/events.md).`);
       else if (more.length) this.problems.push(`${coordinate} has @fromEvents more than once.`);
@@ -68,8 +74,12 @@ export class EventFeeds {
     const problems: string[] = [];
     const types = declaration.types as string[];
     if (types.length === 0) problems.push('`types` names no event type');
+    const typeShape = eventEnvelopeSchema.shape.type;
+    for (const type of types) if (!typeShape.safeParse(type).success) problems.push(`\`types\` entry "${type}" is not an event type (dotted lower-case words, e.g. "parcel.shipped")`);
+    if (isListType(getNullableType(field.type))) problems.push('the field returns a list; each event is one result, so return one item');
     const checkPath = (entry: string, path: string[]) => {
-      if (!ENVELOPE_FIELDS.has(path[0]!)) problems.push(`"${entry}" reads \`${path[0]}\`, which the envelope does not have (it has ${[...ENVELOPE_FIELDS].join(', ')})`);
+      if (path.length === 1 && path[0] === 'data') problems.push(`"${entry}" reads \`data\` itself; name a field under it (\`data.<field>\`)`);
+      else if (!ENVELOPE_FIELDS.has(path[0]!)) problems.push(`"${entry}" reads \`${path[0]}\`, which the envelope does not have (it has ${[...ENVELOPE_FIELDS].join(', ')})`);
       else if (path.length > 1 && path[0] !== 'data') problems.push(`"${entry}" reads into \`${path[0]}\`, which holds no fields (only \`data\` does)`);
     };
 
@@ -92,7 +102,10 @@ export class EventFeeds {
     if (lookup !== undefined) {
       const lookupField = this.linked.schema.getQueryType()?.getFields()[lookup];
       if (!lookupField) problems.push(`lookup \`${lookup}\` is not a Query field`);
-      else if (!lookupField.args.some((argument) => argument.name === 'id')) problems.push(`lookup \`Query.${lookup}\` takes no \`id\` argument`);
+      else if (!lookupField.args.some((argument) => argument.name === 'id' && getNamedType(argument.type).name === 'ID')) problems.push(`lookup \`Query.${lookup}\` takes no \`id: ID\` argument`);
+      else if (lookupField.args.some((argument) => argument.name !== 'id' && isNonNullType(argument.type) && argument.defaultValue === undefined))
+        problems.push(`lookup \`Query.${lookup}\` requires arguments besides \`id\`, which the router cannot give`);
+      else if (isListType(getNullableType(lookupField.type))) problems.push(`lookup \`Query.${lookup}\` returns a list, not one entity`);
       else if (getNamedType(lookupField.type) !== getNamedType(field.type)) problems.push(`lookup \`Query.${lookup}\` returns ${String(getNamedType(lookupField.type))}, not ${String(getNamedType(field.type))}`);
     }
     let payload: { field: string; path: EnvelopePath }[] | undefined;
@@ -100,6 +113,9 @@ export class EventFeeds {
       payload = [];
       const returned = getNullableType(field.type);
       const fields = isObjectType(returned) ? returned.getFields() : {};
+      const given = new Set(payloadEntries.map((entry) => pair(entry)?.name));
+      const missing = Object.values(fields).filter((returned) => isNonNullType(returned.type) && returned.args.length === 0 && !given.has(returned.name));
+      if (missing.length) problems.push(`payload gives no value for the non-null field ${missing.map((returned) => `\`${returned.name}\``).join(', ')}`);
       for (const entry of payloadEntries) {
         const parsed = pair(entry);
         if (!parsed) problems.push(`payload "${entry}" is not \`field=path\``);

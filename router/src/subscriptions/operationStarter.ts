@@ -131,6 +131,9 @@ export function createOperationStarter(options: OperationStarterOptions) {
     if (!feed || !fieldDefinition) return withCode([new GraphQLError(`Subscription.${rootField.name.value} is not served by this router.`)], 'GRAPHQL_VALIDATION_FAILED');
     if (!hub) return [appError('SERVICE_UNAVAILABLE', 'Subscriptions are not available: the router has no event source (set REDIS_URL).')];
 
+    if (operation.variableDefinitions?.some((definition) => definition.variable.name.value === ENTITY_ID_VARIABLE)) {
+      return [appError('BAD_USER_INPUT', `\`$${ENTITY_ID_VARIABLE}\` is reserved for the router's event lookups; name the variable otherwise.`, { field: ENTITY_ID_VARIABLE })];
+    }
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
     if (coerced.errors) return withCode(coerced.errors, 'BAD_USER_INPUT');
     const args = getArgumentValues(fieldDefinition, rootField, coerced.coerced);

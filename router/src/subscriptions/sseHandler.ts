@@ -19,8 +19,6 @@ export interface SseOptions {
 
 const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
 
-const EXPIRED = Symbol('token expired');
-
 /** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -38,8 +36,8 @@ export function createSseHandler(options: SseOptions) {
   const format = createSocketErrorFormatter(config, logger);
   const accounts = new WeakMap<object, SocketAccount>();
   const expiries = new WeakMap<object, number>();
-  /** Streams open now, ended on shutdown so clients reconnect elsewhere. */
-  const open = new Set<AsyncIterator<ExecutionResult>>();
+  /** How to end each stream open now: on shutdown, with a last result telling its client to reconnect. */
+  const open = new Set<(result: ExecutionResult) => void>();
   let closing = false;
 
   // Formatted as every other result is; graphql-sse sends it as the stream's one result (it needs `data` to tell a result).
@@ -80,6 +78,11 @@ export function createSseHandler(options: SseOptions) {
           limits.closeSocket(account);
           return refusal(started);
         }
+        // graphql-sse would refuse it after this point, where the connection is no longer given back.
+        if (started.kind === 'mutation' && req.method !== 'POST') {
+          limits.closeSocket(account);
+          return json(405, { errors: [{ message: 'Send mutations with POST.', extensions: { code: 'BAD_REQUEST' } }] });
+        }
         accounts.set(started.contextValue, account);
         if (session.expiresAt !== null) expiries.set(started.contextValue, session.expiresAt);
         return started as unknown as ExecutionArgs & { contextValue: Record<PropertyKey, unknown> };
@@ -90,9 +93,7 @@ export function createSseHandler(options: SseOptions) {
       }
     },
     subscribe: (args) => {
-      const stream = endingAt(options.starter().subscribe(args), expiries.get(args.contextValue));
-      open.add(stream);
-      return stream;
+      return endingAt(options.starter().subscribe(args), expiries.get(args.contextValue));
     },
     execute: (args) => options.starter().execute(args),
     onNext: (_ctx, _req, result) => format.result(result as ExecutionResult) as ExecutionResult,
@@ -102,27 +103,29 @@ export function createSseHandler(options: SseOptions) {
     },
   });
 
-  /** Ends a stream with a last result when its token expires. */
+  /** Ends a stream with a last result when its token expires or the router stops. */
   function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined): AsyncIterableIterator<ExecutionResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<typeof EXPIRED>((resolve) => {
-      if (expiresAt !== undefined) timer = setTimeout(() => resolve(EXPIRED), Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
-    });
+    let endWith!: (result: ExecutionResult) => void;
+    const final = new Promise<{ final: ExecutionResult }>((resolve) => (endWith = (result) => resolve({ final: result })));
+    const timer =
+      expiresAt === undefined
+        ? undefined
+        : setTimeout(() => endWith({ errors: [unauthenticated('The token expired; subscribe again with a fresh one.')] }), Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
     let ended = false;
     const finish = async () => {
       ended = true;
       clearTimeout(timer);
-      open.delete(wrapped);
+      open.delete(endWith);
       await stream.return?.();
     };
     const wrapped: AsyncGenerator<ExecutionResult, undefined> = {
       [Symbol.asyncIterator]: () => wrapped,
       next: async () => {
         if (ended) return { done: true, value: undefined };
-        const next = await Promise.race([stream.next(), expired]);
-        if (next === EXPIRED) {
+        const next = await Promise.race([stream.next(), final]);
+        if ('final' in next) {
           await finish();
-          return { done: false, value: { errors: [unauthenticated('The token expired; subscribe again with a fresh one.')] } };
+          return { done: false, value: next.final };
         }
         if (next.done) await finish();
         return next;
@@ -137,6 +140,7 @@ export function createSseHandler(options: SseOptions) {
         throw error;
       },
     };
+    open.add(endWith);
     return wrapped;
   }
 
@@ -145,7 +149,11 @@ export function createSseHandler(options: SseOptions) {
     middleware: [
       // Mounted with app.all, so 'route' hands every other request on to Apollo.
       (req: express.Request, _res: express.Response, next: express.NextFunction) => next(req.headers.accept === 'text/event-stream' ? undefined : 'route'),
-      // Bounded as over plain HTTP; graphql-sse would otherwise read any body whole.
+      // Bounded as over plain HTTP; graphql-sse would otherwise read any body whole, whatever its media type.
+      (req: express.Request, res: express.Response, next: express.NextFunction) =>
+        req.method === 'POST' && !req.is('application/json')
+          ? void res.status(415).json({ errors: [{ message: 'Send the request as application/json.', extensions: { code: 'BAD_REQUEST' } }] })
+          : next(),
       express.json({ limit: '1mb' }),
       (req: express.Request, res: express.Response) =>
         void handler(req, res).catch((error: unknown) => {
@@ -154,10 +162,11 @@ export function createSseHandler(options: SseOptions) {
         else res.end();
       }),
     ],
-    /** Refuses new streams and ends the open ones (their clients reconnect). */
+    /** Refuses new streams and ends the open ones with SERVICE_UNAVAILABLE, so their clients reconnect elsewhere. */
     close: async () => {
       closing = true;
-      await Promise.all([...open].map((stream) => stream.return?.()));
+      const going = appError('SERVICE_UNAVAILABLE', 'The router is shutting down; reconnect and resume from your last event id.');
+      for (const end of [...open]) end({ errors: [going] });
     },
   };
 }

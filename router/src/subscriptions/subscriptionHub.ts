@@ -58,6 +58,7 @@ export class SubscriptionHub {
   private readonly inFlight = new InFlight();
   /** Resolutions performed so far (one per event per matching group). */
   resolutions = 0;
+  private closed = false;
 
   constructor(
     private readonly source: EventSource,
@@ -90,9 +91,12 @@ export class SubscriptionHub {
         },
       };
       group.sinks.add(sink);
+      let stopped = false;
+      void stop.then(() => (stopped = true));
       if (resumeAfter) {
         try {
-          const replayed = await this.replay(spec, resumeAfter, push);
+          // A subscriber gone (or a hub closing) stops its replay: no lookups for nobody.
+          const replayed = await this.replay(spec, resumeAfter, push, () => stopped || this.closed);
           // Whatever arrived live meanwhile and was not in the history, in order.
           while (replaying && held!.length) {
             const result = held!.shift()!;
@@ -115,12 +119,13 @@ export class SubscriptionHub {
   }
 
   /** Pushes the results of the events after `resumeAfter` that concern this subscriber; returns every replayed event's id. */
-  private async replay(spec: SubscriptionSpec, resumeAfter: string, push: (result: ExecutionResult) => Promise<unknown>): Promise<Set<string>> {
+  private async replay(spec: SubscriptionSpec, resumeAfter: string, push: (result: ExecutionResult) => Promise<unknown>, gone: () => boolean): Promise<Set<string>> {
     // Listening before reading: an event is then in the history read, or arrives live after it, or both.
     await Promise.all(spec.feed.types.map((type) => this.byType.get(type)?.unsubscribe));
     const missed = await this.source.history(spec.feed.types, resumeAfter);
     const replayed = new Set<string>();
     for (const event of missed) {
+      if (gone()) break;
       replayed.add(event.id);
       if (!feedMatches(spec.feed, event, spec.args)) continue;
       const result = await this.resolve(spec, event);
@@ -137,6 +142,7 @@ export class SubscriptionHub {
 
   /** Stops listening for events, then lets the events being resolved reach their subscribers (at most `graceMs`). */
   async close(graceMs: number): Promise<void> {
+    this.closed = true;
     for (const { unsubscribe } of this.byType.values()) (await unsubscribe)();
     this.byType.clear();
     await this.inFlight.settled(graceMs);
