@@ -54,7 +54,16 @@ export async function composeSupergraph(subgraphs: SubgraphEntry[]): Promise<Com
   }
   if (problems.length) throw new CompositionError(problems);
 
-  const result = composeServices(services);
+  let result: ReturnType<typeof composeServices>;
+  try {
+    result = composeServices(services);
+  } catch (error) {
+    // Composition asserts instead of reporting on some inputs, such as a composed directive imported under
+    // different names by different subgraphs; the subgraph team still gets an answer, not a stack trace.
+    throw new CompositionError([
+      `Composition failed inside @apollo/composition (${(error as Error).message}). Check that every subgraph imports each composed directive (@composeDirective) under the same name.`,
+    ]);
+  }
   if (result.errors) throw new CompositionError(result.errors.map((error) => describe(error, subgraphOf)));
   // Composition checks the directive's types; what its values must name is ours to check, before any router serves them.
   const linked = new LinkedDirectives(result.supergraphSdl);

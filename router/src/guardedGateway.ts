@@ -116,6 +116,12 @@ export class GuardedGateway implements GatewayInterface {
     return authorized.document ? [] : authorized.errors;
   }
 
+  /** The supergraph loaded now and its access rules, for what outlives one load (live subscriptions). */
+  loaded(): { supergraph: LinkedDirectives; rules: AccessRules } {
+    const { linked, rules } = this.current!;
+    return { supergraph: linked, rules };
+  }
+
   /** Extensions the guards report for a result. */
   report(operation: GuardedOperation, result: ExecutionResult): Record<string, unknown> {
     return Object.assign({}, ...this.guards.map((guard) => guard.report?.(operation, result) ?? {}));

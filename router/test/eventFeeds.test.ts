@@ -87,4 +87,19 @@ describe('@fromEvents in the supergraph', () => {
       expect.stringMatching(/^Subscription\.wholeData @fromEvents: "data=data" reads `data` itself/),
     ]);
   });
+
+  // Found by hostile testing: @apollo/composition threw an assertion ("Should not have been called for undefined") that named nothing.
+  it('answers a directive imported under different names by different subgraphs with a composition error that says what to check', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'supergraph-events-'));
+    const renamed = subgraph('itemAdded: Item! @feed(types: ["item.added"], lookup: "item")');
+    const plain = renamed.replaceAll('{ name: "@fromEvents", as: "@feed" }', '"@fromEvents"').replaceAll('@feed', '@fromEvents').replace(/type Item @key[^\n]*\n/, 'type Item @key(fields: "id", resolvable: false) { id: ID! }\n').replace(/type Gone[^\n]*\n/, '').replace(/type Query[^\n]*\n/, 'type Query { other: Int }\n').replace('itemAdded: Item!', 'itemRemoved: Item!');
+    await writeFile(path.join(dir, 'a.graphql'), renamed);
+    await writeFile(path.join(dir, 'b.graphql'), plain);
+    const composing = composeSupergraph([
+      { name: 'a', url: 'http://127.0.0.1:1/graphql', schemaFile: path.join(dir, 'a.graphql') },
+      { name: 'b', url: 'http://127.0.0.1:2/graphql', schemaFile: path.join(dir, 'b.graphql') },
+    ]);
+    await expect(composing).rejects.toBeInstanceOf(CompositionError);
+    await expect(composing).rejects.toThrow(/same name|@fromEvents|@feed/);
+  });
 });

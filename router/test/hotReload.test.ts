@@ -137,6 +137,26 @@ describe('hot reload of a published supergraph', () => {
     await publishSupergraph({ out: published, supergraphSdl: await supergraphWithNotes((sdl) => sdl), subgraphSdls: {} });
   });
 
+  it('ends a live subscription whose @fromEvents a newly published supergraph changes, telling it to subscribe again', async () => {
+    // Signed in: the previous test's supergraph, which asks for it, may still be loading.
+    const client = wsClient(router.url, await tokenFor(alice.id));
+    const open = subscribe(client, 'subscription { noteCreated { id } }');
+    await waitFor('the subscription', () => router.subscriptions!.subscriberCount === 1);
+    await publishSupergraph({
+      out: published,
+      supergraphSdl: await supergraphWithNotes((sdl) => sdl.replace('@fromEvents(types: ["note.created"]', '@fromEvents(types: ["note.created", "note.tagged"]')),
+      subgraphSdls: {},
+    });
+    const ended = await open.nth(1, 5_000);
+    expect(ended.errors[0].message).toMatch(/fed by other events.*subscribe again/);
+    await waitFor('the subscription to end', () => router.subscriptions!.subscriberCount === 0);
+    await client.dispose();
+    // Back as it was before the next test subscribes, or that reload would end its subscriptions too.
+    const reloads = router.reloads.applied;
+    await publishSupergraph({ out: published, supergraphSdl: await supergraphWithNotes((sdl) => sdl), subgraphSdls: {} });
+    await waitFor('the restored supergraph', () => router.reloads.applied > reloads);
+  });
+
   it('keeps serving the old supergraph when the published one fails to load', async () => {
     const rejected = router.reloads.rejected;
     await writeFileAtomically(published, 'this is not a supergraph');

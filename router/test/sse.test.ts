@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventContent } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
@@ -106,6 +107,29 @@ describe('subscriptions over SSE', () => {
     expect([413, 415]).toContain(response.status);
     await response.text();
   });
+});
+
+// Found by hostile testing: graphql-sse queues results for a client without waiting for it to read them.
+describe('an SSE client that stops reading', () => {
+  it('is ended rather than queued for without end', async () => {
+    const { hostname, port } = new URL(stack.router.url);
+    const body = JSON.stringify({ query: 'subscription($id: ID!) { noteDeleted(id: $id) { id } }', variables: { id: 'gone' } });
+    const socket = connect(Number(port), hostname);
+    socket.pause();
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer ${aliceToken}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await waitFor('the subscription', () => stack.router.subscriptions!.subscriberCount === 1, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+    // Far more than the socket buffers hold: the client reads none of it.
+    for (let i = 0; i < 5_000 && stack.router.subscriptions!.subscriberCount === 1; i++) {
+      await publish({ type: 'note.deleted', aggregateType: 'Note', aggregateId: 'gone', aggregateVersion: i + 1, data: { noteId: 'gone', authorId: alice.id } }, alice.id);
+      if (i % 100 === 99) await stack.router.subscriptions!.settled();
+    }
+    await waitFor('the stream to be ended', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 20_000 });
+    socket.destroy();
+  }, 60_000);
 });
 
 // Found by hostile testing: on shutdown a stream only got `complete`, which graphql-sse clients take as the end, not as a cue to reconnect.

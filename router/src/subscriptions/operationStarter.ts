@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { ApolloServer } from '@apollo/server';
 import {
   execute,
@@ -61,7 +62,7 @@ export interface OperationStarterOptions {
   /** The supergraph's current API schema. */
   schema: () => GraphQLSchema;
   /** Authorizes and checks a subscription when it starts, as the executor does for every other operation. */
-  gateway: Pick<GuardedGateway, 'admit' | 'stillAdmitted'>;
+  gateway: Pick<GuardedGateway, 'admit' | 'stillAdmitted' | 'loaded'>;
   /** Null when the router has no event source: subscribing is then an error, queries still work. */
   hub: SubscriptionHub | null;
   limits: SubscriptionLimits;
@@ -154,7 +155,18 @@ export function createOperationStarter(options: OperationStarterOptions) {
       args,
       revalidate: (next) => {
         const invalid = validate(next, requested, rules);
-        return invalid.length ? invalid : options.gateway.stillAdmitted(requested, operationName ?? null, context);
+        if (invalid.length) return invalid;
+        const refused = options.gateway.stillAdmitted(requested, operationName ?? null, context);
+        if (refused.length) return refused;
+        // A group keeps the feed and the sharing it started with: when the new supergraph changes either, it ends.
+        const loaded = options.gateway.loaded();
+        if (!isDeepStrictEqual(eventFeedsOf(loaded.supergraph).of(rootField.name.value), feed)) {
+          return [new GraphQLError(`Subscription.${rootField.name.value} is now fed by other events or looked up otherwise; subscribe again.`)];
+        }
+        if (shared && readsRuledFields(next, loaded.rules, entityQuery ?? document)) {
+          return [new GraphQLError('This selection now reads fields that depend on who asks; subscribe again.')];
+        }
+        return [];
       },
       resolve: async (event) => {
         const eventContext: RouterContext = { ...lookupContext, requestId: `event-${event.id}`, event: { id: event.id } };

@@ -7,6 +7,7 @@ import type { RouterConfig } from '../config.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
 import { isRefused, type OperationStarter } from './operationStarter.ts';
 import { createSocketErrorFormatter } from './socketErrors.ts';
+import { SUBSCRIBER_BUFFER } from './subscriptionHub.ts';
 import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
 
 export interface SseOptions {
@@ -18,6 +19,20 @@ export interface SseOptions {
 }
 
 const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
+
+/**
+ * Counts what graphql-sse has handed the response so far: with the results
+ * taken from the hub, it tells how far a stream's client is behind.
+ */
+function countWrites(res: express.Response): () => number {
+  let written = 0;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  res.write = ((...args: unknown[]) => {
+    written++;
+    return write(...args);
+  }) as typeof res.write;
+  return () => written;
+}
 
 /** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -36,6 +51,7 @@ export function createSseHandler(options: SseOptions) {
   const format = createSocketErrorFormatter(config, logger);
   const accounts = new WeakMap<object, SocketAccount>();
   const expiries = new WeakMap<object, number>();
+  const backlogs = new WeakMap<object, () => number>();
   /** How to end each stream open now: on shutdown, with a last result telling its client to reconnect. */
   const open = new Set<(result: ExecutionResult) => void>();
   let closing = false;
@@ -84,6 +100,7 @@ export function createSseHandler(options: SseOptions) {
           return json(405, { errors: [{ message: 'Send mutations with POST.', extensions: { code: 'BAD_REQUEST' } }] });
         }
         accounts.set(started.contextValue, account);
+        backlogs.set(started.contextValue, countWrites(req.context.res));
         if (session.expiresAt !== null) expiries.set(started.contextValue, session.expiresAt);
         return started as unknown as ExecutionArgs & { contextValue: Record<PropertyKey, unknown> };
       } catch (error) {
@@ -93,7 +110,7 @@ export function createSseHandler(options: SseOptions) {
       }
     },
     subscribe: (args) => {
-      return endingAt(options.starter().subscribe(args), expiries.get(args.contextValue));
+      return endingAt(options.starter().subscribe(args), expiries.get(args.contextValue), backlogs.get(args.contextValue));
     },
     execute: (args) => options.starter().execute(args),
     onNext: (_ctx, _req, result) => format.result(result as ExecutionResult) as ExecutionResult,
@@ -104,7 +121,8 @@ export function createSseHandler(options: SseOptions) {
   });
 
   /** Ends a stream with a last result when its token expires or the router stops. */
-  function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined): AsyncIterableIterator<ExecutionResult> {
+  function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined, backlog = () => 0): AsyncIterableIterator<ExecutionResult> {
+    let taken = 0;
     let endWith!: (result: ExecutionResult) => void;
     const final = new Promise<{ final: ExecutionResult }>((resolve) => (endWith = (result) => resolve({ final: result })));
     const timer =
@@ -122,6 +140,13 @@ export function createSseHandler(options: SseOptions) {
       [Symbol.asyncIterator]: () => wrapped,
       next: async () => {
         if (ended) return { done: true, value: undefined };
+        // graphql-sse queues what it takes from here without waiting for the client to read it: a client that
+        // stops reading is ended, as a WebSocket subscriber that falls SUBSCRIBER_BUFFER results behind is.
+        if (taken - backlog() > SUBSCRIBER_BUFFER) {
+          await finish();
+          return { done: false, value: { errors: [appError('SERVICE_UNAVAILABLE', 'This stream fell too far behind; reconnect and resume from your last event id.')] } };
+        }
+        taken++;
         const next = await Promise.race([stream.next(), final]);
         if ('final' in next) {
           await finish();

@@ -12,7 +12,7 @@ export function eventSummary({ id, type, aggregateVersion, occurredAt }: EventEn
 }
 
 /** Results a subscriber may fall behind by before it is ended. */
-const SUBSCRIBER_BUFFER = 256;
+export const SUBSCRIBER_BUFFER = 256;
 
 /** One distinct subscription: same document, variables and viewer. */
 export interface SubscriptionSpec {
