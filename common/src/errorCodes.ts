@@ -12,7 +12,7 @@ export const errorCodes = {
   FORBIDDEN: 'The signed-in user may not act on this object.',
   NOT_FOUND: 'The object named by `extensions.field` does not exist.',
   CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',
-  OUT_OF_STOCK: 'A product has less stock than the order asks for; `extensions.field` names the item.',
+  OUT_OF_STOCK: 'Fewer units of an item are available than the request asks for; `extensions.field` names the item.',
   SUBSCRIPTION_LIMIT_EXCEEDED:
     'A new subscription would pass a cap of this router (per socket, per user, per anonymous client address, or in total); `extensions.limit` names the cap and `extensions.max` its value. The socket and its other subscriptions stay open: end one, or retry later.',
   RATE_LIMITED:

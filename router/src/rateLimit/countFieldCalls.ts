@@ -144,7 +144,7 @@ function keyOf(rule: FieldRule, args: Record<string, unknown>, caller: Caller): 
 
 /**
  * A key's value for one call. Argument values are compared trimmed and
- * lower-cased (` Alice@Example.com` is `alice@example.com`, as identifiers
+ * lower-cased (` Someone@Example.com` is `someone@example.com`, as identifiers
  * such as addresses are usually stored); an absent one is empty, so every call without it
  * shares one count. An anonymous caller's `user` is their address.
  */
