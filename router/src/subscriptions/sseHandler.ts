@@ -43,8 +43,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * WebSocket: a request that accepts `text/event-stream` gets a stream.
  * The token comes from the Authorization header and the operation starts
  * exactly as over graphql-ws (same limits, guards and hub); each stream
- * counts as one connection of its caller. A subscription ends at its token's
- * `exp` with a last result carrying UNAUTHENTICATED.
+ * counts as one connection of its caller. A subscription ends with a last
+ * result at its token's `exp` (UNAUTHENTICATED), when its client stops
+ * reading, and when the router stops (SERVICE_UNAVAILABLE: reconnect).
  */
 export function createSseHandler(options: SseOptions) {
   const { config, logger, limits } = options;
