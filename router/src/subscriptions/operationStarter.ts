@@ -79,10 +79,11 @@ function singleResult(response: Awaited<ReturnType<ApolloServer<RouterContext>['
  * UNAUTHENTICATED) or no longer exists. They get nothing for that event;
  * other failures are sent, so a subscriber never misses an event silently.
  */
+const HIDING_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND']);
+
 function isHiddenFromViewer(result: ExecutionResult, responseKey: string): boolean {
   if (result.data?.[responseKey] != null) return false;
-  const hiding = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND']);
-  return (result.errors ?? []).every((error) => error.path?.length === 1 && hiding.has(String(error.extensions?.code)));
+  return (result.errors ?? []).every((error) => error.path?.length === 1 && HIDING_CODES.has(String(error.extensions?.code)));
 }
 
 /**

@@ -50,9 +50,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function createSseHandler(options: SseOptions) {
   const { config, logger, limits } = options;
   const format = createSocketErrorFormatter(config, logger);
-  const accounts = new WeakMap<object, SocketAccount>();
-  const expiries = new WeakMap<object, number>();
-  const backlogs = new WeakMap<object, () => number>();
+  /** Per started operation (its context): what its stream counts against the caps, when its token expires, how much it has written. */
+  const streams = new WeakMap<object, { account: SocketAccount; expiresAt: number | undefined; written: () => number }>();
   /** How to end each stream open now: on shutdown, with a last result telling its client to reconnect. */
   const open = new Set<(result: ExecutionResult) => void>();
   let closing = false;
@@ -100,9 +99,7 @@ export function createSseHandler(options: SseOptions) {
           limits.closeSocket(account);
           return json(405, { errors: [{ message: 'Send mutations with POST.', extensions: { code: 'BAD_REQUEST' } }] });
         }
-        accounts.set(started.contextValue, account);
-        backlogs.set(started.contextValue, countWrites(req.context.res));
-        if (session.expiresAt !== null) expiries.set(started.contextValue, session.expiresAt);
+        streams.set(started.contextValue, { account, expiresAt: session.expiresAt ?? undefined, written: countWrites(req.context.res) });
         return started as unknown as ExecutionArgs & { contextValue: Record<PropertyKey, unknown> };
       } catch (error) {
         limits.closeSocket(account);
@@ -111,12 +108,13 @@ export function createSseHandler(options: SseOptions) {
       }
     },
     subscribe: (args) => {
-      return endingAt(options.starter().subscribe(args), expiries.get(args.contextValue), backlogs.get(args.contextValue));
+      const stream = streams.get(args.contextValue);
+      return endingAt(options.starter().subscribe(args), stream?.expiresAt, stream?.written);
     },
     execute: (args) => options.starter().execute(args),
     onNext: (_ctx, _req, result) => format.result(result as ExecutionResult) as ExecutionResult,
     onComplete: (ctx) => {
-      const account = accounts.get(ctx as object);
+      const account = streams.get(ctx as object)?.account;
       if (account) limits.closeSocket(account);
     },
   });
