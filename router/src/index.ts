@@ -6,4 +6,5 @@ export { pubSubEventSource, type EventSource } from './subscriptions/eventSource
 export { EventsExpiredError } from './subscriptions/eventsExpiredError.ts';
 export { memoryEventSource } from './subscriptions/memoryEventSource.ts';
 export { redisEventSource, type RedisEventSourceOptions } from './subscriptions/redisEventSource.ts';
+export { withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
 export { loadSupergraphConfig, type SubgraphEntry } from './supergraphConfig.ts';
