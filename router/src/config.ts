@@ -109,6 +109,13 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   COST_DEFAULT_LIST_SIZE: z.coerce.number().int().nonnegative().default(100),
   /** Add `extensions.cost` (`{ estimated, actual, limit }`) to every result. @default true, except when NODE_ENV=production */
   COST_EXTENSIONS: z.stringbool().optional(),
+  /**
+   * Run identical queries in flight at the same moment once (same document,
+   * variables and Authorization header); mutations never. @default true
+   */
+  DEDUPLICATE_OPERATIONS: z.stringbool().default(true),
+  /** The same for identical subgraph fetches (same subgraph, body and Authorization). @default true */
+  DEDUPLICATE_SUBGRAPH_FETCHES: z.stringbool().default(true),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

@@ -65,6 +65,8 @@ export class GuardedGateway implements GatewayInterface {
   constructor(
     private readonly gateway: ApolloGateway,
     private readonly guards: OperationGuard[],
+    /** Wraps the gateway's executor: runs after the guards admitted an operation (deduplication). */
+    private readonly around: (executor: GatewayExecutor) => GatewayExecutor = (executor) => executor,
   ) {
     gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
       const linked = new LinkedDirectives(coreSupergraphSdl);
@@ -83,7 +85,7 @@ export class GuardedGateway implements GatewayInterface {
 
   async load(options: Parameters<GatewayInterface['load']>[0]) {
     const { executor } = await this.gateway.load(options);
-    return { executor: this.guard(executor as unknown as GatewayExecutor) };
+    return { executor: this.guard(this.around(executor as unknown as GatewayExecutor)) };
   }
 
   /**

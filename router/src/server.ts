@@ -5,6 +5,8 @@ import { createLogger, serveGraphQL, sessionFromAuthorization, settleWithin, typ
 import { composeSupergraph } from './composeSupergraph.ts';
 import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
+import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts';
+import { deduplicatingFetcher } from './deduplication/deduplicatingFetcher.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
@@ -34,6 +36,8 @@ export interface Router extends RunningServer {
   subscriptionLimits: Pick<SubscriptionLimits, 'usage'>;
   /** Supergraph switches since start: applied, and published files that failed to load. */
   reloads: { applied: number; rejected: number };
+  /** Operations and subgraph fetches that joined identical ones in flight instead of running. */
+  deduplicated: { operations: number; fetches: number };
 }
 
 export interface RouterRuntime {
@@ -57,7 +61,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   const transport = createSubgraphFetcher({ connections: config.SUBGRAPH_CONNECTIONS, timeoutMs: config.SUBGRAPH_TIMEOUT_MS });
   // Subgraphs accept every listed secret; signing with the first lets a new one be rolled out to them before the router.
   const signingSecret = config.SUBGRAPH_SIGNING_SECRETS?.[0];
-  const fetcher = signingSecret ? signingFetcher(transport.fetcher, signingSecret) : transport.fetcher;
+  const signed = signingSecret ? signingFetcher(transport.fetcher, signingSecret) : transport.fetcher;
+  const deduplicated = { operations: 0, fetches: 0 };
+  const fetcher = config.DEDUPLICATE_SUBGRAPH_FETCHES ? deduplicatingFetcher(signed, (joined) => joined && deduplicated.fetches++) : signed;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
@@ -75,7 +81,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     costGuard({ limit: config.COST_LIMIT, defaultListSize: config.COST_DEFAULT_LIST_SIZE, exposeCost: config.COST_EXTENSIONS }),
     rateLimitGuard(limiterStore, config, logger),
   ];
-  const guarded = new GuardedGateway(gateway, guards);
+  const guarded = new GuardedGateway(gateway, guards, config.DEDUPLICATE_OPERATIONS ? (executor) => deduplicatingExecutor(executor, (joined) => joined && deduplicated.operations++) : undefined);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
@@ -151,6 +157,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     subscriptions: hub,
     subscriptionLimits,
     reloads,
+    deduplicated,
     stop: () =>
       (stopped ??= (async () => {
         await server.stop();

@@ -1,0 +1,153 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse } from 'graphql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoUsers } from '@supergraph/demo';
+import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
+import { graphql } from '../../test/kit/graphql.ts';
+import { tokenFor } from '../../test/kit/tokens.ts';
+import { waitFor } from '../../test/kit/waitFor.ts';
+
+// A subgraph whose resolvers wait at a gate the test opens: requests pile up
+// in flight, so what the router merges and what it sends on is certain, not
+// a matter of timing.
+const sdl = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+  type Query { item(id: ID!): Item  broken: Item }
+  type Mutation { touch(id: ID!): Item }
+  type Item @key(fields: "id") { id: ID! name: String }
+`;
+
+interface Call {
+  field: string;
+  authorization: string | undefined;
+}
+let calls: Call[] = [];
+let gate!: { open: () => void; opened: Promise<void> };
+const closeGate = () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  gate = { open, opened };
+};
+const pass = async (field: string, authorization: string | undefined) => {
+  calls.push({ field, authorization });
+  await gate.opened;
+};
+
+const [alice, bob] = demoUsers;
+let subgraph: ApolloServer<{ authorization?: string }>;
+let router: Router;
+
+beforeAll(async () => {
+  subgraph = new ApolloServer({
+    schema: buildSubgraphSchema({
+      typeDefs: parse(sdl),
+      resolvers: {
+        Query: {
+          item: async (_: unknown, { id }: { id: string }, { authorization }: { authorization?: string }) => (await pass('item', authorization), { id, name: `item ${id}` }),
+          broken: async (_: unknown, __: unknown, { authorization }: { authorization?: string }) => {
+            await pass('broken', authorization);
+            throw new GraphQLError('the item store is down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+          },
+        },
+        Mutation: { touch: async (_: unknown, { id }: { id: string }, { authorization }: { authorization?: string }) => (await pass('touch', authorization), { id, name: 'touched' }) },
+      },
+    }),
+  });
+  const { url } = await startStandaloneServer(subgraph, { listen: { port: 0, host: '127.0.0.1' }, context: async ({ req }) => ({ authorization: req.headers.authorization }) });
+  const dir = await mkdtemp(path.join(tmpdir(), 'dedupe-'));
+  await writeFile(path.join(dir, 'schema.graphql'), sdl);
+  await writeFile(path.join(dir, 'supergraph.yaml'), `subgraphs:\n  items:\n    routing_url: ${url}\n    schema:\n      file: ./schema.graphql\n`);
+  router = await startRouter(loadRouterConfig({ ...process.env, ROUTER_PORT: '0', SUPERGRAPH_CONFIG: path.join(dir, 'supergraph.yaml') }));
+});
+afterAll(async () => {
+  gate?.open();
+  await router?.stop();
+  await subgraph?.stop();
+});
+afterEach(() => {
+  gate.open();
+  calls = [];
+});
+
+/** Starts `count` requests at once; they wait at the subgraph's gate. */
+const concurrently = (count: number, send: (index: number) => ReturnType<typeof graphql>) => Array.from({ length: count }, (_, index) => send(index));
+
+describe('in-flight deduplication at the router', () => {
+  it('runs identical concurrent queries from the same token once and answers every caller', async () => {
+    closeGate();
+    const token = await tokenFor(alice.id);
+    const joined = router.deduplicated.operations;
+    const answers = concurrently(5, () => graphql(router.url, 'query Item($id: ID!) { item(id: $id) { id name } }', { id: '1' }, { token }));
+    await waitFor('four callers to join the first', () => router.deduplicated.operations === joined + 4);
+    gate.open();
+
+    for (const answer of await Promise.all(answers)) expect(answer).toMatchObject({ status: 200, data: { item: { id: '1', name: 'item 1' } } });
+    expect(calls).toEqual([{ field: 'item', authorization: `Bearer ${token}` }]);
+  });
+
+  it('never merges the same query sent with different tokens, even two of one user', async () => {
+    closeGate();
+    const tokens = [await tokenFor(alice.id), await tokenFor(bob.id), await tokenFor(alice.id, 'ADMIN')];
+    expect(new Set(tokens).size).toBe(3);
+    const answers = concurrently(3, (index) => graphql(router.url, '{ item(id: "2") { name } }', {}, { token: tokens[index] }));
+    await waitFor('each token to reach the subgraph', () => calls.length === 3);
+    gate.open();
+
+    for (const answer of await Promise.all(answers)) expect(answer.data).toEqual({ item: { name: 'item 2' } });
+    expect(calls.map((call) => call.authorization).sort()).toEqual(tokens.map((token) => `Bearer ${token}`).sort());
+  });
+
+  it('never merges mutations, identical or not', async () => {
+    closeGate();
+    const token = await tokenFor(alice.id);
+    const answers = concurrently(3, () => graphql(router.url, 'mutation { touch(id: "3") { name } }', {}, { token }));
+    await waitFor('every mutation to reach the subgraph', () => calls.length === 3);
+    gate.open();
+
+    for (const answer of await Promise.all(answers)) expect(answer.data).toEqual({ touch: { name: 'touched' } });
+    expect(calls.map((call) => call.field)).toEqual(['touch', 'touch', 'touch']);
+  });
+
+  it('gives every waiter the error of the shared execution, with its code and path', async () => {
+    closeGate();
+    const token = await tokenFor(bob.id);
+    const joined = router.deduplicated.operations;
+    const answers = concurrently(3, () => graphql(router.url, '{ broken { name } }', {}, { token }));
+    await waitFor('two callers to join the first', () => router.deduplicated.operations === joined + 2);
+    gate.open();
+
+    for (const answer of await Promise.all(answers)) {
+      expect(answer.data).toEqual({ broken: null });
+      expect(answer.errors).toEqual([expect.objectContaining({ message: 'the item store is down', path: ['broken'], extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
+    }
+    expect(calls).toHaveLength(1);
+  });
+
+  it('sends a subgraph one fetch for operations that differ at the front door but ask it the same', async () => {
+    closeGate();
+    const token = await tokenFor(alice.id);
+    const fetches = router.deduplicated.fetches;
+    // Two clients format the same operation differently: two documents at the front door, one fetch after planning.
+    const documents = ['query Item($id: ID!) { item(id: $id) { name } }', 'query Item($id: ID!) {\n  item(id: $id) {\n    name\n  }\n}'];
+    const answers = concurrently(2, (index) => graphql(router.url, documents[index]!, { id: '4' }, { token }));
+    await waitFor('the second fetch to join the first', () => router.deduplicated.fetches === fetches + 1);
+    gate.open();
+
+    for (const answer of await Promise.all(answers)) expect(answer.data).toEqual({ item: { name: 'item 4' } });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('keeps nothing once a query has answered: the same query again runs again', async () => {
+    closeGate();
+    gate.open();
+    const token = await tokenFor(alice.id);
+    await graphql(router.url, '{ item(id: "5") { name } }', {}, { token });
+    await graphql(router.url, '{ item(id: "5") { name } }', {}, { token });
+    expect(calls).toHaveLength(2);
+  });
+});
