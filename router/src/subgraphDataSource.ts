@@ -1,24 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { REQUEST_ID_HEADER, SIGNATURE_CHALLENGE } from '@supergraph/common';
 import type { RouterContext } from './routerContext.ts';
-
-export interface SubgraphTransportOptions {
-  connections: number;
-  timeoutMs: number;
-}
-
-/**
- * One keep-alive connection pool (undici) shared by every subgraph fetch, so
- * the router does not pay a TCP handshake per query plan step.
- */
-export function createSubgraphFetcher({ connections, timeoutMs }: SubgraphTransportOptions) {
-  const agent = new Agent({ connections, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const fetcher = ((url: string, init: Record<string, unknown>) =>
-    undiciFetch(url, { ...init, dispatcher: agent } as never)) as unknown as RemoteGraphQLDataSource['fetcher'];
-  return { fetcher, close: () => agent.close(), destroy: () => agent.destroy() };
-}
+import { isTransportFailure, unavailableAnswer } from './subgraphUnavailable.ts';
 
 /** Forwards the caller's identity and request id to the subgraph; the fetcher it is given signs (signingFetcher.ts). */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
@@ -27,6 +11,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (!context?.requestId) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+
+  /** A subgraph that cannot be reached fails the fields it was to fill, each named, with SERVICE_UNAVAILABLE. */
+  override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      // Health checks and schema loads have no incoming request: their callers want the error itself.
+      if (!('incomingRequestContext' in options) || !isTransportFailure(error)) throw error;
+      options.context.logger?.warn({ err: error, subgraph: this.url }, 'subgraph unreachable');
+      return unavailableAnswer(options.request);
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ beforeAll(async () => {
           },
         },
         Mutation: { touch: async (_: unknown, { id }: { id: string }, { authorization }: { authorization?: string }) => (await pass('touch', authorization), { id, name: 'touched' }) },
-      },
+      } as never,
     }),
   });
   const { url } = await startStandaloneServer(subgraph, { listen: { port: 0, host: '127.0.0.1' }, context: async ({ req }) => ({ authorization: req.headers.authorization }) });

@@ -1,15 +1,9 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { BufferedResponse } from '../bufferedResponse.ts';
 import { SharedWork } from './sharedWork.ts';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
-type FetchInit = { body?: unknown; headers?: unknown; method?: string };
-
-interface Answer {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  body: string;
-}
+type FetchInit = { body?: unknown; headers?: Record<string, string>; method?: string };
 
 /**
  * Sends identical subgraph queries in flight at the same moment once: same
@@ -17,21 +11,20 @@ interface Answer {
  * header a subgraph answers by (the request id and signature differ per
  * request and say nothing about the answer). Concurrent operations that
  * differ at the front door often share fetches (the same entities looked up
- * for the same caller). Each caller gets its own Response over the shared
- * body: the gateway merges what it parses into its results in place, so
- * parsed objects are never shared. Mutations are never merged.
+ * for the same caller). Each caller gets its own copy of the answer, read
+ * whole (`fetcher` gives BufferedResponses): the gateway merges what it
+ * parses into its results in place, so parsed objects are never shared.
+ * Mutations are never merged.
  */
 export function deduplicatingFetcher(fetcher: Fetcher, onRun?: (joined: boolean) => void): Fetcher {
-  const shared = new SharedWork<Answer>(onRun);
+  const shared = new SharedWork<BufferedResponse>(onRun);
   return (async (url: string, init: FetchInit = {}) => {
     const body = typeof init.body === 'string' ? init.body : undefined;
     if (!body || !isQuery(body)) return fetcher(url, init as never);
-    const authorization = new Headers(init.headers as HeadersInit | undefined).get('authorization') ?? '';
-    const answer = await shared.run(`${url}\n${authorization}\n${body}`, async () => {
-      const response = await fetcher(url, init as never);
-      return { status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() };
-    });
-    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+    // RemoteGraphQLDataSource sends headers as a plain object of lower-case names.
+    const authorization = init.headers?.authorization ?? '';
+    const answer = await shared.run(`${url}\n${authorization}\n${body}`, () => fetcher(url, init as never) as unknown as Promise<BufferedResponse>);
+    return answer.clone();
   }) as unknown as Fetcher;
 }
 
