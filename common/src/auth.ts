@@ -1,4 +1,6 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { appError, unauthenticated } from './appError.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 
@@ -27,8 +29,26 @@ export async function signToken(user: { id: string; role: Role }, settings: JwtS
     .setAudience(settings.JWT_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(TOKEN_LIFETIME)
-    .sign(new TextEncoder().encode(settings.JWT_SECRET));
+    .sign(keyOf(settings.JWT_SECRET));
 }
+
+const keys = new Map<string, KeyObject>();
+/** jose turns raw secret bytes into a key on every call; one key per secret does it once. */
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
+/**
+ * Sessions of tokens already verified, per settings (a service's config,
+ * read once): a client sends the same token with every request, and the
+ * router and each subgraph verify it again each time. A token's claims
+ * cannot change without its signature changing, so the cache is keyed by the
+ * whole token; expiry is checked on every use.
+ */
+const verified = new WeakMap<JwtSettings, LRUCache<string, Session>>();
+const VERIFIED_TOKENS = 10_000;
 
 /** A bad token fails the whole HTTP request with 401; Apollo strips `http` from the response body. */
 const badToken = (message: string) => appError('UNAUTHENTICATED', message, { details: { http: { status: 401 } } });
@@ -53,8 +73,23 @@ export async function sessionFromAuthorization(header: string | undefined, setti
   if (header === undefined || header === '') return { viewer: null, expiresAt: null, scopes: new Set() };
   const match = /^Bearer (\S+)$/i.exec(header);
   if (!match?.[1]) throw badToken('The Authorization header must be "Bearer <token>".');
+  const token = match[1];
+  let sessions = verified.get(settings);
+  if (!sessions) verified.set(settings, (sessions = new LRUCache({ max: VERIFIED_TOKENS })));
+  const known = sessions.get(token);
+  if (known) {
+    if (known.expiresAt! > Date.now()) return known;
+    sessions.delete(token);
+    throw badToken('The token has expired.');
+  }
+  const session = await verifyToken(token, settings);
+  sessions.set(token, session);
+  return session;
+}
+
+async function verifyToken(token: string, settings: JwtSettings): Promise<Session> {
   try {
-    const { payload } = await jwtVerify(match[1], new TextEncoder().encode(settings.JWT_SECRET), {
+    const { payload } = await jwtVerify(token, keyOf(settings.JWT_SECRET), {
       issuer: settings.JWT_ISSUER,
       audience: settings.JWT_AUDIENCE,
       algorithms: ['HS256'],

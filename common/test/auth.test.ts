@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionFromAuthorization, signToken, viewerFromAuthorization } from '../src/auth.ts';
 
 const settings = { JWT_SECRET: 'a-secret-that-is-at-least-32-characters', JWT_ISSUER: 'supergraph', JWT_AUDIENCE: 'supergraph' };
@@ -51,6 +51,26 @@ describe('viewerFromAuthorization', () => {
     await expect(viewerFromAuthorization(`Bearer ${token}`, settings)).rejects.toMatchObject({
       message: expect.stringContaining(`"${claim}"`),
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  });
+
+  describe('a token verified before', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('still stops being accepted at its expiry', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(id).setIssuer('supergraph').setAudience('supergraph').setExpirationTime(exp).sign(new TextEncoder().encode(settings.JWT_SECRET));
+      expect(await viewerFromAuthorization(`Bearer ${token}`, settings)).toEqual({ userId: id, role: 'CUSTOMER' });
+
+      vi.useFakeTimers({ now: exp * 1000 + 1, toFake: ['Date'] });
+      await expect(viewerFromAuthorization(`Bearer ${token}`, settings)).rejects.toMatchObject({ message: 'The token has expired.', extensions: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it("is verified again under another service's settings", async () => {
+      const token = await signToken({ id, role: 'CUSTOMER' }, settings);
+      expect(await viewerFromAuthorization(`Bearer ${token}`, settings)).not.toBeNull();
+      const otherSecret = { ...settings, JWT_SECRET: 'another-secret-that-is-at-least-32-characters' };
+      await expect(viewerFromAuthorization(`Bearer ${token}`, otherSecret)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     });
   });
 });
