@@ -23,6 +23,8 @@ export const errorCodes = {
     "The router estimates the operation would cost more than `COST_LIMIT` (see Operation cost) and runs none of it; `extensions.cost` holds `estimated` and `limit` (HTTP 400). Ask for fewer items or fewer nested lists.",
   EVENTS_EXPIRED:
     'The events a subscription asked to resume after are no longer kept (the event is unknown or older than the retained history); refetch the current state, then subscribe again from now.',
+  OPERATION_NOT_REGISTERED:
+    'The router runs only the documents its clients registered at build time (`PERSISTED_DOCUMENTS_ONLY`), and this is not one of them; nothing ran (HTTP 400). Send a registered document, or its hash as a persisted query.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are logged, never returned.',
 } as const;
 

@@ -42,6 +42,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
    * for, as at the router itself, whose clients sign nothing.
    */
   routerSignatureSecrets?: readonly string[];
+  /** Apollo's automatic persisted queries: where hashes are looked up. @default Apollo's in-memory cache */
+  persistedQueries?: ApolloServerOptions<TContext>['persistedQueries'];
   /** Extra routes mounted before `/graphql` (the router adds its own). */
   routes?: (app: express.Express) => void;
   /**
@@ -77,6 +79,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
+    ...(options.persistedQueries === undefined ? {} : { persistedQueries: options.persistedQueries }),
     // From the validated config, not Apollo's own reading of process.env.
     introspection: options.introspection ?? options.config.NODE_ENV !== 'production',
     // Each service's main (and npm start) owns shutdown order; Apollo's own

@@ -116,6 +116,14 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   DEDUPLICATE_OPERATIONS: z.stringbool().default(true),
   /** The same for identical subgraph fetches (same subgraph, body and Authorization). @default true */
   DEDUPLICATE_SUBGRAPH_FETCHES: z.stringbool().default(true),
+  /**
+   * Documents clients registered at build time: a persisted operation list
+   * (`{ "<sha256>": "<document>" }`) or a folder of them. Clients may send
+   * the hash alone (Apollo's persisted-query protocol). @default unset
+   */
+  PERSISTED_DOCUMENTS: z.string().optional(),
+  /** Run only the documents in PERSISTED_DOCUMENTS, over every transport; refuse all others. @default false */
+  PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

@@ -9,6 +9,9 @@ import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts'
 import { deduplicatingFetcher } from './deduplication/deduplicatingFetcher.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
+import { DocumentRegistry } from './persistedDocuments/documentRegistry.ts';
+import { persistedQueryCache } from './persistedDocuments/persistedQueryCache.ts';
+import { registeredOperationsOnly } from './persistedDocuments/registeredOperationsOnly.ts';
 import { publishedSupergraph } from './publishedSupergraph.ts';
 import { clientAddress } from './rateLimit/clientAddress.ts';
 import { LimiterStore } from './rateLimit/limiterStore.ts';
@@ -82,6 +85,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     costGuard({ limit: config.COST_LIMIT, defaultListSize: config.COST_DEFAULT_LIST_SIZE, exposeCost: config.COST_EXTENSIONS }),
     rateLimitGuard(limiterStore, config, logger),
   ];
+  const registry = await DocumentRegistry.load(config.PERSISTED_DOCUMENTS, config.PERSISTED_DOCUMENTS_ONLY);
+  const persisted = persistedQueryCache(registry, { redisUrl: config.REDIS_URL, logger });
+  if (registry.size) logger.info({ documents: registry.size, registeredOnly: registry.registeredOnly }, 'persisted documents loaded');
   const guarded = new GuardedGateway(gateway, guards, config.DEDUPLICATE_OPERATIONS ? (executor) => deduplicatingExecutor(executor, (joined) => joined && deduplicated.operations++) : undefined);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
@@ -115,7 +121,8 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     apollo: { gateway: guarded },
     // GraphiQL reads the schema by introspection: enabling it in production enables that too.
     introspection: config.GRAPHIQL_ENABLED || config.NODE_ENV !== 'production',
-    plugins: [rejectSubscriptionsOverHttp(), trackOperations(operations)],
+    plugins: [rejectSubscriptionsOverHttp(), registeredOperationsOnly(registry), trackOperations(operations)],
+    persistedQueries: { cache: persisted.cache, ttl: 24 * 60 * 60 },
     drainFirst: () => drainSockets(),
     routes: (app) => {
       app.all('/graphql', ...sse.middleware);
@@ -144,6 +151,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     gateway: guarded,
     hub,
     limits: subscriptionLimits,
+    registry,
   });
   const subscriptionServer = startSubscriptionServer({ httpServer: server.httpServer, config, logger, starter, limits: subscriptionLimits });
 
@@ -164,6 +172,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
         await server.stop();
         await operations.settled(config.SHUTDOWN_GRACE_MS);
         await limiterStore.close();
+        await persisted.close();
         if (!(await settleWithin(transport.close(), config.SHUTDOWN_GRACE_MS))) await transport.destroy();
       })()),
   };

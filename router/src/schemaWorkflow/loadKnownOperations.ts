@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Kind, parse, Source, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { readPersistedList } from '../persistedDocuments/readPersistedList.ts';
 
 /** One client operation, ready to validate on its own. */
 export interface KnownOperation {
@@ -36,16 +37,8 @@ async function filesUnder(entry: string): Promise<string[]> {
 }
 
 async function operationsIn(file: string): Promise<KnownOperation[]> {
-  const text = await readFile(file, 'utf8');
-  if (!file.endsWith('.json')) return splitOperations(parse(new Source(text, file)), file);
-  const list: unknown = JSON.parse(text);
-  if (typeof list !== 'object' || list === null || Array.isArray(list)) {
-    throw new TypeError(`${file} must be a persisted operation list: an object mapping hash -> query string.`);
-  }
-  return Object.entries(list).flatMap(([hash, query]) => {
-    if (typeof query !== 'string') throw new TypeError(`${file}: the value for "${hash}" must be a query string, got ${typeof query}.`);
-    return splitOperations(parse(new Source(query, `${file}#${hash}`)), `${file}#${hash}`, hash);
-  });
+  if (!file.endsWith('.json')) return splitOperations(parse(new Source(await readFile(file, 'utf8'), file)), file);
+  return Object.entries(await readPersistedList(file)).flatMap(([hash, query]) => splitOperations(parse(new Source(query, `${file}#${hash}`)), `${file}#${hash}`, hash));
 }
 
 /** A document may hold several operations sharing fragments; each is checked on its own. */

@@ -29,6 +29,7 @@ import { withCode } from './socketErrors.ts';
 import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { isRefusal, limitExceeded, releasingSlot, type Refusal, type SocketAccount, type SubscriptionLimits, type Slot } from './subscriptionLimits.ts';
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
+import type { DocumentRegistry } from '../persistedDocuments/documentRegistry.ts';
 
 /** Who holds a stream: the verified token's caller and what their connection counts against the limits. */
 export interface StreamCaller {
@@ -66,6 +67,8 @@ export interface OperationStarterOptions {
   /** Null when the router has no event source: subscribing is then an error, queries still work. */
   hub: SubscriptionHub | null;
   limits: SubscriptionLimits;
+  /** Which documents may run (PERSISTED_DOCUMENTS_ONLY); streams send their document's text. */
+  registry: Pick<DocumentRegistry, 'refusalOf'>;
 }
 
 function singleResult(response: Awaited<ReturnType<ApolloServer<RouterContext>['executeOperation']>>): ExecutionResult {
@@ -190,6 +193,8 @@ export function createOperationStarter(options: OperationStarterOptions) {
     let slot: Slot | undefined;
     try {
       const schema = options.schema();
+      const unregistered = options.registry.refusalOf(request.query);
+      if (unregistered) return [unregistered];
       let document: DocumentNode;
       try {
         // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
