@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 import { DEMO_PASSWORD } from '@supergraph/demo';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
-import { percentile } from './percentiles.ts';
+import { loadGraphQL, postGraphQL as post, type LoadFigures } from './graphqlLoad.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
 import { freePort, runService, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
 
@@ -14,50 +13,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const query = readFileSync(new URL('../docs/example-query.graphql', import.meta.url), 'utf8');
 
-interface Figures {
-  name: string;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-}
-
-async function post(url: string, body: unknown, token?: string) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { data?: any; errors?: unknown[] };
-}
-
-async function load(name: string, url: string, token: string, seconds: number): Promise<Figures> {
-  const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        connections: CONNECTIONS,
-        duration: seconds,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query }),
-      },
-      (error, finished) => (error ? reject(error) : resolve(finished)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  });
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    rps: result.requests.total / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors: result.errors + result.non2xx + result.timeouts,
-  };
-}
+const load = (name: string, url: string, token: string, seconds: number) =>
+  loadGraphQL(name, url, { connections: CONNECTIONS, seconds, headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
 
 const runId = `bench_${randomBytes(3).toString('hex')}`;
 const services: Service[] = [];
@@ -92,7 +49,7 @@ try {
   const a = await load('router (ours)', routerUrl, token, SECONDS);
   const b = await load('plain @apollo/gateway', plainUrl, token, SECONDS);
 
-  const row = (f: Figures) =>
+  const row = (f: LoadFigures) =>
     `${f.name.padEnd(24)}${f.rps.toFixed(0).padStart(8)}${f.p50.toFixed(1).padStart(9)}${f.p95.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${String(f.errors).padStart(8)}`;
   console.log(`\n${'gateway'.padEnd(24)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
   console.log(row(a));

@@ -5,7 +5,10 @@ import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, signingFetch
 
 /**
  * The reference: `@apollo/gateway` + `@apollo/server` with their defaults,
- * composing the same supergraph.yaml. The only additions are forwarding
+ * composing the subgraphs our router would from the same settings:
+ * SUPERGRAPH_CONFIG (supergraph.yaml unless set; `npm run bench:router` points
+ * it at its fixtures) with <NAME>_ROUTING_URL overrides, ROUTER_PORT, and
+ * SUBGRAPH_SIGNING_SECRETS when given. The only additions are forwarding
  * `Authorization`, without which the benchmark query (`me { ... }`) cannot be
  * answered at all, and signing subgraph requests as our router does (the
  * subgraphs run as in production and answer nothing unsigned), so both pay

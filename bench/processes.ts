@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -27,20 +28,62 @@ export interface Service {
  */
 export function runService(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
   // One process per service (tsx as a loader, not tsx's CLI, which adds a parent process).
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, entry)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return runNode([...nodeArgs, '--import', 'tsx', path.join(root, entry)], env);
+}
+
+/**
+ * Runs `node <args>` as a service: the child is the node process itself (no
+ * npm or shell in between), so its pid is the server's own.
+ */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, cwd = root): Service {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
   return {
     child,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * Waits for `ready` (e.g. a `waitForGraphQL`), failing as soon as the
+ * service's process exits or cannot be spawned instead of polling until the
+ * timeout; the readiness check is told to stop either way.
+ */
+export async function untilReady(service: Service, name: string, ready: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  const { child } = service;
+  const controller = new AbortController();
+  let fail!: (error: Error) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+    fail(new Error(`${name} exited (${signal ?? `code ${code}`}) before it was ready; its stderr is above`));
+  const onError = (error: Error) => fail(new Error(`${name} could not be started: ${error.message}`));
+  if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+  child.once('exit', onExit).once('error', onError);
+  try {
+    await Promise.race([ready(controller.signal), failed]);
+  } finally {
+    controller.abort(new Error(`no longer waiting for ${name}`));
+    child.off('exit', onExit).off('error', onError);
+  }
+}
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, from
+ * Linux's `/proc/<pid>/stat`. Pass the server's own pid: a wrapper's (npm,
+ * tsx's CLI) would count next to nothing.
+ */
+export function cpuSeconds(pid: number): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may hold spaces; after it come field 3 (state) on, utime and stime being 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / clockTicks;
 }
 
 /** Runs an entry point to completion. */
@@ -52,15 +95,17 @@ export function runOnce(entry: string, env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /** Polls a service's `/health` (next to its `/graphql`) until it answers 200: subgraphs answer no unsigned query. */
-export const waitForHealth = (graphqlUrl: string, timeoutMs = 60_000) => waitUntilOk(graphqlUrl.replace(/\/graphql$/, '/health'), {}, timeoutMs);
+export const waitForHealth = (graphqlUrl: string, timeoutMs = 60_000, signal?: AbortSignal) =>
+  waitUntilOk(graphqlUrl.replace(/\/graphql$/, '/health'), {}, timeoutMs, signal);
 
 /** Polls a GraphQL endpoint until it answers a trivial query. */
-export const waitForGraphQL = (url: string, timeoutMs = 60_000) =>
-  waitUntilOk(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }, timeoutMs);
+export const waitForGraphQL = (url: string, timeoutMs = 60_000, signal?: AbortSignal) =>
+  waitUntilOk(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) }, timeoutMs, signal);
 
-async function waitUntilOk(url: string, init: RequestInit, timeoutMs: number): Promise<void> {
+async function waitUntilOk(url: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     try {
       if ((await fetch(url, init)).ok) return;
     } catch {

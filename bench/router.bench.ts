@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { composeSupergraph, loadSupergraphConfig } from '@supergraph/router';
+import { loadGraphQL, postGraphQL, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
+import { sleep } from './pacing.ts';
+import { cpuSeconds, freePort, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { ensureHiveGateway, HIVE_GATEWAY_VERSION, hiveGatewayDir, startHiveGateway } from './routerBench/hiveGateway.ts';
+
+// `npm run bench:router`: the gateway's own cost (issue #10). One nested query
+// over four in-memory fixture subgraphs (bench/routerBench), through our
+// router, a plain @apollo/gateway and Hive Gateway with and without in-flight
+// deduplication and JIT, one gateway at a time, each in its own process
+// against the same subgraph processes; two scenarios each: every client
+// sending the same request, and every request a different one.
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WARM_UP_SECONDS = 3;
+/** After a load, how long the subgraphs must hear nothing for the gateway to count as idle. */
+const SETTLE_MS = 1000;
+const FIRST = 5;
+
+const fixtures = path.resolve(import.meta.dirname, 'routerBench');
+const supergraphConfig = path.join(fixtures, 'supergraph.yaml');
+const query = readFileSync(path.join(fixtures, 'query.graphql'), 'utf8');
+const SUBGRAPHS = ['accounts', 'products', 'reviews', 'inventory'] as const;
+/** The reference every other gateway's throughput and p95 are divided by. */
+const PLAIN = 'plain @apollo/gateway';
+
+interface Scenario {
+  title: string;
+  /** A fresh body (or body per request) for each load, so every contender gets the same sequence. */
+  body: () => LoadOptions['body'];
+}
+
+const scenarios: Scenario[] = [
+  {
+    title: 'same query: every client sends the same request (in-flight deduplication applies)',
+    body: () => JSON.stringify({ query, variables: { first: FIRST, offset: 0 } }),
+  },
+  {
+    title: 'distinct queries: every request has its own offset (nothing identical to deduplicate)',
+    body: () => {
+      let offset = 0;
+      return () => JSON.stringify({ query, variables: { first: FIRST, offset: offset++ } });
+    },
+  },
+];
+
+interface Contender {
+  name: string;
+  start: (port: number) => Service;
+}
+
+interface Figures extends LoadFigures {
+  /** Subgraph fetches per query sent one at a time: the query plan's. */
+  fetchesAlone: number;
+  /** Subgraph fetches per request sent under the load. */
+  fetchesPerQuery: number;
+  cpuMsPerRequest: number;
+}
+
+const subgraphUrls = new Map<string, string>();
+
+/** GraphQL requests the fixture subgraphs have received so far, all four together. */
+async function fetchesSoFar(): Promise<number> {
+  const counts = await Promise.all(
+    [...subgraphUrls.values()].map(async (url) => ((await (await fetch(url.replace(/\/graphql$/, '/count'))).json()) as { fetches: number }).fetches),
+  );
+  return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * Every contender must give the same answer without errors before its
+ * figures mean anything. Asked one request at a time, so the fetches they
+ * cause are the query plan's own, deduplication across requests aside.
+ */
+async function checkAnswers(contender: string, url: string, expected: Map<number, unknown>): Promise<number> {
+  const offsets = [0, 37, 74];
+  const fetchesBefore = await fetchesSoFar();
+  for (const offset of offsets) {
+    const answer = await postGraphQL(url, { query, variables: { first: FIRST, offset } });
+    if (answer.errors || answer.data?.users?.length !== FIRST) {
+      throw new Error(`${contender} answers the benchmark query (offset ${offset}) with errors or no data:\n${JSON.stringify(answer, null, 2).slice(0, 4000)}`);
+    }
+    const reference = expected.get(offset);
+    if (reference === undefined) expected.set(offset, answer.data);
+    else if (!isDeepStrictEqual(answer.data, reference)) throw new Error(`${contender} answers the benchmark query (offset ${offset}) differently from the first contender`);
+  }
+  return ((await fetchesSoFar()) - fetchesBefore) / offsets.length;
+}
+
+/** Waits until the subgraphs have had no request for SETTLE_MS: the gateway has finished what it was sent. */
+async function untilSubgraphsIdle(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (let last = await fetchesSoFar(); Date.now() < deadline; ) {
+    await sleep(SETTLE_MS);
+    const now = await fetchesSoFar();
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error('the subgraphs were still receiving requests 60 s after a load ended');
+}
+
+/**
+ * One load of `scenario` on an idle gateway, and the subgraph fetches and
+ * gateway CPU time it caused, per request sent, counted until the gateway
+ * is idle again: requests cut off when autocannon stops are still run by the
+ * gateway (ours and Apollo's finish them), so they are counted as sent.
+ */
+async function measure(contender: string, gateway: Service, url: string, scenario: Scenario, fetchesAlone: number): Promise<Figures> {
+  const pid = gateway.child.pid!;
+  const [fetchesBefore, cpuBefore] = [await fetchesSoFar(), cpuSeconds(pid)];
+  const figures = await loadGraphQL(contender, url, { connections: CONNECTIONS, seconds: SECONDS, body: scenario.body() });
+  await untilSubgraphsIdle();
+  if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) throw new Error(`${contender} exited during the load; its stderr is above`);
+  const [fetchesAfter, cpuAfter] = [await fetchesSoFar(), cpuSeconds(pid)];
+  return {
+    ...figures,
+    fetchesAlone,
+    fetchesPerQuery: (fetchesAfter - fetchesBefore) / figures.sent,
+    cpuMsPerRequest: ((cpuAfter - cpuBefore) * 1000) / figures.sent,
+  };
+}
+
+/** A figure right-aligned in `width`, or a dash when there is none (no responses, a reference of zero). */
+const cell = (value: number, digits: number, width: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
+
+const header = () =>
+  `${'gateway'.padEnd(28)}${'req/s'.padStart(7)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'timeouts'.padStart(10)}` +
+  `${'fetches/q'.padStart(11)}${'alone'.padStart(7)}${'CPU ms/req'.padStart(12)}${'req/s÷plain'.padStart(13)}${'p95÷plain'.padStart(11)}`;
+
+const row = (f: Figures, plain: Figures) =>
+  `${f.name.padEnd(28)}${cell(f.rps, 0, 7)}${cell(f.p50, 1, 8)}${cell(f.p95, 1, 8)}${cell(f.p99, 1, 8)}${String(f.errors).padStart(8)}${String(f.timeouts).padStart(10)}` +
+  `${cell(f.fetchesPerQuery, 2, 11)}${cell(f.fetchesAlone, 1, 7)}${cell(f.cpuMsPerRequest, 2, 12)}${cell(f.rps / plain.rps, 2, 13)}${cell(f.p95 / plain.p95, 2, 11)}`;
+
+const services: Service[] = [];
+try {
+  await ensureHiveGateway();
+
+  console.log('Starting the fixture subgraphs...');
+  const routingUrls: Record<string, string> = {};
+  const routingEnv: NodeJS.ProcessEnv = {};
+  for (const name of SUBGRAPHS) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const service = runService('bench/routerBench/subgraphs/serveFixture.ts', { ...process.env, FIXTURE_SUBGRAPH: name, PORT: String(port) });
+    services.push(service);
+    await untilReady(service, `fixture subgraph ${name}`, (signal) => waitForHealth(url, 30_000, signal));
+    subgraphUrls.set(name, url);
+    routingUrls[name] = url;
+    routingEnv[`${name.toUpperCase()}_ROUTING_URL`] = url;
+  }
+
+  // Hive Gateway reads a composed supergraph; ours composes it, with this run's routing URLs.
+  const supergraphFile = path.join(hiveGatewayDir, 'supergraph.graphql');
+  const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(supergraphConfig, routingUrls));
+  writeFileSync(supergraphFile, supergraphSdl);
+
+  const { REDIS_URL: _redis, SUPERGRAPH_FILE: _file, ...inherited } = process.env;
+  const apolloEnv = (port: number): NodeJS.ProcessEnv => ({
+    ...inherited,
+    ...routingEnv,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    ROUTER_PORT: String(port),
+    SUPERGRAPH_CONFIG: supergraphConfig,
+    JWT_SECRET: 'bench-secret-that-is-at-least-32-chars',
+    // Required in production: ours signs every subgraph request, and the plain gateway given it does too (the fixtures check nothing).
+    SUBGRAPH_SIGNING_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
+    // One client address, thousands of operations, a query priced far above any real page: limits and cost stay on, never refuse.
+    RATE_LIMIT_IP_OPERATIONS: '1000000000',
+    RATE_LIMIT_USER_OPERATIONS: '1000000000',
+    RATE_LIMIT_FIELD_MULTIPLIER: '1000000',
+    COST_LIMIT: '1000000000000',
+  });
+  const hiveEnv: NodeJS.ProcessEnv = { ...inherited, NODE_ENV: 'production' };
+
+  const contenders: Contender[] = [
+    { name: 'router (ours)', start: (port) => runService('router/src/main.ts', apolloEnv(port)) },
+    { name: PLAIN, start: (port) => runService('bench/plainGateway.ts', apolloEnv(port)) },
+    { name: `Hive Gateway ${HIVE_GATEWAY_VERSION}`, start: (port) => startHiveGateway({ supergraphFile, port, env: hiveEnv }) },
+    {
+      name: 'Hive Gateway, dedup + JIT',
+      start: (port) => startHiveGateway({ supergraphFile, port, env: hiveEnv, configFile: path.join(fixtures, 'hiveGateway.config.ts') }),
+    },
+  ];
+
+  console.log(
+    `Query: users(first: ${FIRST}) > reviews > product > reviews > author > reviews > product over 4 subgraphs.\n` +
+      `One gateway at a time, each in its own process; ${WARM_UP_SECONDS}s warm-up, then ${SECONDS}s per scenario with ${CONNECTIONS} connections.`,
+  );
+  const expected = new Map<number, unknown>();
+  const results = scenarios.map(() => [] as Figures[]);
+  for (const contender of contenders) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const service = contender.start(port);
+    services.push(service);
+    await untilReady(service, contender.name, (signal) => waitForGraphQL(url, 60_000, signal));
+    const fetchesAlone = await checkAnswers(contender.name, url, expected);
+    console.log(`  ${contender.name} (pid ${service.child.pid})...`);
+    await loadGraphQL('warm-up', url, { connections: CONNECTIONS, seconds: WARM_UP_SECONDS, body: scenarios[1]!.body() });
+    await untilSubgraphsIdle();
+    for (const [i, scenario] of scenarios.entries()) results[i]!.push(await measure(contender.name, service, url, scenario, fetchesAlone));
+    await service.stop();
+  }
+
+  for (const [i, scenario] of scenarios.entries()) {
+    const figures = results[i]!;
+    const plain = figures.find((f) => f.name === PLAIN)!;
+    console.log(`\nScenario ${i + 1}, ${scenario.title}`);
+    console.log(header());
+    for (const f of figures) console.log(row(f, plain));
+  }
+  console.log(
+    '\nerrors: failed connections, non-2xx and GraphQL errors, timeouts (no answer within 10 s) included. fetches/q: requests the four' +
+      ' subgraphs received per request sent under the load; alone: per query sent one at a time (the query plan\'s). CPU ms/req: the' +
+      ' gateway process\'s user+system CPU time per request sent. ÷plain: against plain @apollo/gateway in the same scenario.' +
+      '\nOurs and the plain gateway sign their subgraph requests (SUBGRAPH_SIGNING_SECRETS); Hive Gateway does not; the fixtures check nothing.',
+  );
+} catch (error) {
+  console.error(`\nbench:router failed: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await Promise.all(services.map((service) => service.stop()));
+}
