@@ -1,62 +1,172 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEMO_PASSWORD } from '@supergraph/demo';
+import { sharedConfigSchema } from '@supergraph/common';
+import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
+import { SignJWT } from 'jose';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
-import { loadGraphQL, postGraphQL as post, type LoadFigures } from './graphqlLoad.ts';
+import { figure, formatTable, type Column } from './benchTable.ts';
+import { loadGraphQL, postGraphQL as post, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
+import { sleep } from './pacing.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
-import { freePort, runService, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { cpuSeconds, freePort, postgresCpuSeconds, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { sqlStatementsSoFar } from './sqlStatements.ts';
 
-// `npm run bench`: the README's cross-subgraph query through our router and
-// through a plain @apollo/gateway, over the same three subgraph processes, in
-// one run. Every server runs in its own process, as in production.
+// `npm run bench`: the README's cross-subgraph query over the real subgraphs
+// (PostgreSQL), through our router and through a plain @apollo/gateway, one
+// gateway at a time against the same three subgraph processes, in one run.
+// Every server runs in its own process, as in production. Two scenarios:
+// every client the same user with the same token (identical requests, which
+// in-flight deduplication may share), and every request its own token (users
+// in turn, nothing identical to share).
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const WARM_UP_SECONDS = 3;
 const query = readFileSync(new URL('../docs/example-query.graphql', import.meta.url), 'utf8');
+const body = JSON.stringify({ query });
+const PLAIN = 'plain @apollo/gateway';
 
-const load = (name: string, url: string, token: string, seconds: number) =>
-  loadGraphQL(name, url, { connections: CONNECTIONS, seconds, headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+interface Scenario {
+  title: string;
+  /** Each request's Authorization header. */
+  authorization: () => () => string;
+}
+
+/** Load options of one run of a scenario: the README query, each request with the scenario's Authorization header. */
+const loadOf = (scenario: Scenario, seconds: number): LoadOptions => {
+  const authorization = scenario.authorization();
+  return { connections: CONNECTIONS, seconds, body, headersEach: () => ({ authorization: authorization() }) };
+};
+
+interface Figures extends LoadFigures {
+  /** CPU time of the gateway and the three subgraph processes together, per request sent. */
+  cpuMsPerRequest: number;
+  gatewayCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+  sqlPerRequest: number;
+}
 
 const runId = `bench_${randomBytes(3).toString('hex')}`;
 const services: Service[] = [];
 try {
   console.log('Preparing databases and subgraphs...');
-  const env = await prepareSubgraphs(runId);
-  for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
+  const env = await prepareSubgraphs(runId, { METRICS_ENABLED: 'true' });
+  const subgraphs = SUBGRAPHS.map((name) => ({ name, url: env[`${name.toUpperCase()}_ROUTING_URL`]!, service: runService(`subgraphs/${name}/src/main.ts`, env) }));
+  services.push(...subgraphs.map((subgraph) => subgraph.service));
+  await Promise.all(subgraphs.map(({ name, url, service }) => untilReady(service, `subgraph ${name}`, (signal) => waitForHealth(url, 60_000, signal))));
+  const subgraphUrls = subgraphs.map((subgraph) => subgraph.url);
 
-  const routerPort = await freePort();
-  const plainPort = await freePort();
-  // BENCH_PROFILE=<dir> writes a CPU profile of our router there.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  services.push(runService('router/src/main.ts', { ...env, ROUTER_PORT: String(routerPort) }, profile));
-  services.push(runService('bench/plainGateway.ts', { ...env, ROUTER_PORT: String(plainPort) }));
-  const routerUrl = `http://127.0.0.1:${routerPort}/graphql`;
-  const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;
-  await Promise.all([...SUBGRAPHS.map((name) => waitForHealth(env[`${name.toUpperCase()}_ROUTING_URL`]!)), waitForGraphQL(routerUrl), waitForGraphQL(plainUrl)]);
+  // Tokens signed as the users subgraph signs them, each with its own id, so no two requests of the second scenario carry the same one.
+  const jwt = sharedConfigSchema.parse(env);
+  const secret = new TextEncoder().encode(jwt.JWT_SECRET);
+  const mint = async (i: number) => {
+    const user = demoUsers[i % demoUsers.length]!;
+    const token = await new SignJWT(user.role === 'ADMIN' ? { scope: 'admin' } : {})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer(jwt.JWT_ISSUER)
+      .setAudience(jwt.JWT_AUDIENCE)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(secret);
+    return `Bearer ${token}`;
+  };
+  const distinctTokens = await Promise.all(Array.from({ length: 30_000 }, (_, i) => mint(i)));
 
-  const login = await post(routerUrl, {
-    query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
-    variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
-  });
-  const token: string = login.data.logIn.token;
-  const [ours, theirs] = [await post(routerUrl, { query }, token), await post(plainUrl, { query }, token)];
-  if (ours.errors || theirs.errors || JSON.stringify(ours) !== JSON.stringify(theirs)) {
-    throw new Error(`The two gateways disagree on the benchmark query:\n${JSON.stringify({ ours, theirs }, null, 2)}`);
+  let aliceToken = '';
+  const scenarios: Scenario[] = [
+    { title: 'same token: every client is Alice sending the same request (in-flight deduplication applies)', authorization: () => () => aliceToken },
+    {
+      title: 'distinct tokens: every request its own token, four users in turn (nothing identical to deduplicate)',
+      authorization: () => {
+        let next = 0;
+        return () => distinctTokens[next++ % distinctTokens.length]!;
+      },
+    },
+  ];
+
+  const contenders: { name: string; entry: string }[] = [
+    { name: 'router (ours)', entry: 'router/src/main.ts' },
+    { name: PLAIN, entry: 'bench/plainGateway.ts' },
+  ];
+
+  const results = scenarios.map(() => [] as Figures[]);
+  let expected: string | undefined;
+  console.log(`One gateway at a time, each in its own process; ${WARM_UP_SECONDS}s warm-up, then ${SECONDS}s per scenario with ${CONNECTIONS} connections.`);
+  for (const contender of contenders) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    // BENCH_PROFILE=<dir> writes a CPU profile of each gateway there.
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const gateway = runService(contender.entry, { ...env, ROUTER_PORT: String(port) }, profile);
+    services.push(gateway);
+    await untilReady(gateway, contender.name, (signal) => waitForGraphQL(url, 60_000, signal));
+
+    if (!aliceToken) {
+      const login = await post(url, {
+        query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
+        variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
+      });
+      aliceToken = `Bearer ${login.data.logIn.token}`;
+    }
+    // Both gateways must give the same answer, without errors, before their figures mean anything.
+    const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: aliceToken }, body });
+    const text = await answer.text();
+    if (!answer.ok || text.includes('"errors"') || (expected !== undefined && text !== expected)) {
+      throw new Error(`${contender.name} answers the benchmark query with errors, or differently from the first gateway:\n${text.slice(0, 4000)}`);
+    }
+    expected ??= text;
+
+    console.log(`  ${contender.name} (pid ${gateway.child.pid})...`);
+    await loadGraphQL('warm-up', url, loadOf(scenarios[1]!, WARM_UP_SECONDS));
+    for (const [i, scenario] of scenarios.entries()) {
+      const pids = [gateway.child.pid!, ...subgraphs.map((subgraph) => subgraph.service.child.pid!)];
+      const cpu = () => pids.map(cpuSeconds);
+      const [cpuBefore, postgresBefore, sqlBefore] = [cpu(), postgresCpuSeconds(), await sqlStatementsSoFar(subgraphUrls)];
+      const figures = await loadGraphQL(contender.name, url, loadOf(scenario, SECONDS));
+      // Requests cut off when the load stops still run to the end: let them finish before reading the counters.
+      await sleep(1000);
+      const [cpuAfter, postgresAfter, sqlAfter] = [cpu(), postgresCpuSeconds(), await sqlStatementsSoFar(subgraphUrls)];
+      const msPer = (seconds: number) => (seconds * 1000) / figures.sent;
+      const used = cpuAfter.map((after, p) => after - cpuBefore[p]!);
+      results[i]!.push({
+        ...figures,
+        cpuMsPerRequest: msPer(used.reduce((sum, seconds) => sum + seconds, 0)),
+        gatewayCpuMsPerRequest: msPer(used[0]!),
+        postgresCpuMsPerRequest: msPer(postgresAfter - postgresBefore),
+        sqlPerRequest: (sqlAfter - sqlBefore) / figures.sent,
+      });
+    }
+    await gateway.stop();
   }
 
-  console.log(`Each gateway in its own process; warm-up, then ${SECONDS}s each with ${CONNECTIONS} connections...`);
-  await load('warm-up', routerUrl, token, 3);
-  await load('warm-up', plainUrl, token, 3);
-  const a = await load('router (ours)', routerUrl, token, SECONDS);
-  const b = await load('plain @apollo/gateway', plainUrl, token, SECONDS);
-
-  const row = (f: LoadFigures) =>
-    `${f.name.padEnd(24)}${f.rps.toFixed(0).padStart(8)}${f.p50.toFixed(1).padStart(9)}${f.p95.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${String(f.errors).padStart(8)}`;
-  console.log(`\n${'gateway'.padEnd(24)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`);
-  console.log(row(a));
-  console.log(row(b));
+  const columns: Column<{ f: Figures; plain: Figures }>[] = [
+    { title: 'gateway', width: 24, show: ({ f }) => f.name },
+    { title: 'req/s', width: 7, show: ({ f }) => figure(f.rps, 0) },
+    { title: 'p50 ms', width: 8, show: ({ f }) => figure(f.p50, 1) },
+    { title: 'p95 ms', width: 8, show: ({ f }) => figure(f.p95, 1) },
+    { title: 'p99 ms', width: 8, show: ({ f }) => figure(f.p99, 1) },
+    { title: 'errors', width: 8, show: ({ f }) => String(f.errors) },
+    { title: 'CPU ms/req', width: 12, show: ({ f }) => figure(f.cpuMsPerRequest, 2) },
+    { title: 'gateway', width: 9, show: ({ f }) => figure(f.gatewayCpuMsPerRequest, 2) },
+    { title: 'postgres', width: 10, show: ({ f }) => figure(f.postgresCpuMsPerRequest, 2) },
+    { title: 'SQL/req', width: 9, show: ({ f }) => figure(f.sqlPerRequest, 2) },
+    { title: 'req/s÷plain', width: 13, show: ({ f, plain }) => figure(f.rps / plain.rps, 2) },
+    { title: 'p95÷plain', width: 11, show: ({ f, plain }) => figure(f.p95 / plain.p95, 2) },
+  ];
+  for (const [i, scenario] of scenarios.entries()) {
+    const plain = results[i]!.find((f) => f.name === PLAIN)!;
+    console.log(`\nScenario ${i + 1}, ${scenario.title}`);
+    console.log(formatTable(columns, results[i]!.map((f) => ({ f, plain }))));
+  }
   console.log(
-    `${'ratio ours/plain'.padEnd(24)}${(a.rps / b.rps).toFixed(2).padStart(8)}${(a.p50 / b.p50).toFixed(2).padStart(9)}${(a.p95 / b.p95).toFixed(2).padStart(9)}${(a.p99 / b.p99).toFixed(2).padStart(9)}`,
+    '\nCPU ms/req: user+system CPU time of the gateway and the three subgraph processes together per request sent (the goal of issue #10' +
+      ' is 10 or less); gateway: the gateway process alone; postgres: the database server\'s processes, outside that sum. SQL/req: statements' +
+      ' the subgraphs sent to PostgreSQL per request (their db_statements_total). ÷plain: against plain @apollo/gateway in the same scenario.',
   );
+} catch (error) {
+  console.error(`\nbench failed: ${(error as Error).message}`);
+  process.exitCode = 1;
 } finally {
   await Promise.all(services.map((service) => service.stop()));
   await dropSubgraphDatabases(runId);
