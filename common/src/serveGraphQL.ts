@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
 import { requireRouterSignature } from './requireRouterSignature.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 import { textInputGuard } from './textInputGuard.ts';
+import { traceRequests } from './tracing/traceRequests.ts';
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   /** Service name, used in logs and `/health`. */
@@ -115,6 +116,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: signature?.verifyBody }),
+    traceRequests(options.name),
     ...(signature?.refuseUnsigned ?? []),
     nestingGuard(documentLimits(options.config)),
     expressMiddleware(apollo, {
