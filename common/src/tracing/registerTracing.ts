@@ -35,6 +35,10 @@ export const isTracing = (): boolean => registered;
  * runs (under `npm start` or in a test, the router, subgraphs, relays and
  * bridge together) shares it; each component names its tracer after itself,
  * which is how spans of one process tell their service apart.
+ *
+ * Once per process: libraries that took their tracer at load time (the
+ * gateway's `gateway.*` spans) keep the first provider they saw, so a
+ * provider registered after another was shut down misses their spans.
  */
 export function registerTracing(options: TracingOptions): Tracing {
   if (registered) throw new TypeError('registerTracing: tracing is already registered in this process; shut the first one down before registering again.');
