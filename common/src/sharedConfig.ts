@@ -41,7 +41,7 @@ export const sharedConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
     // Blank is unset: docker-compose passes an unset variable on as "".
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.url().optional(),
+    z.url({ protocol: /^https?$/ }).optional(),
   ),
   /** Turns tracing off while keeping OTEL_EXPORTER_OTLP_ENDPOINT set. @default true */
   OTEL_TRACES_ENABLED: z.stringbool().default(true),
