@@ -67,7 +67,8 @@ export interface RunningServer {
  * The HTTP shell shared by the router and every subgraph: Apollo Server with
  * the armor limits, documents bounded in size and nesting before they are
  * parsed, text the databases cannot store refused, masked internal errors,
- * request ids, `/health`, and a drain on stop so in-flight requests finish.
+ * request ids, a server span per request when tracing is on, `/health`, and a
+ * drain on stop so in-flight requests finish.
  */
 export async function serveGraphQL<TContext extends BaseContext>(
   options: ServeGraphQLOptions<TContext>,
