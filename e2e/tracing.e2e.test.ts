@@ -42,13 +42,23 @@ it('traces createNote with a live subscriber from the router through notes, the 
   // The resolution span ends before its result is pushed, so it is recorded by now.
   const resolution = recorder.spans().find((span) => span.name === 'resolve subscription note.created')!;
   expect(resolution).toBeDefined();
-  const trace = recorder.spans().filter((span) => traceId(span) === traceId(resolution));
+  // The hops before it end their spans when their own work is acknowledged
+  // (the relay's at RabbitMQ's confirm, the bridge's at Redis's reply, the
+  // router's request when its response closes), which may come a moment
+  // after the next hop has started: wait for every one of them.
+  const scopesNeeded = ['router', 'apollo/gateway-js', 'notes', 'prisma', 'outbox-relay', 'bridge'];
+  const trace = await waitFor('every hop of the trace to end its span', () => {
+    const spans = recorder.spans().filter((span) => traceId(span) === traceId(resolution));
+    const ended = new Set(spans.map((span) => span.instrumentationScope.name));
+    const rootEnded = spans.some((span) => span.parentSpanContext === undefined);
+    return scopesNeeded.every((scope) => ended.has(scope)) && rootEnded && spans;
+  });
   // Prisma's query spans (a database round trip each) are in it too.
   expect(trace.some((span) => span.name === 'prisma:client:db_query')).toBe(true);
   const byId = new Map(trace.map((span) => [spanId(span), span]));
   const parentOf = (span: (typeof trace)[number]) => byId.get(span.parentSpanContext?.spanId ?? '');
   const scopes = new Set(trace.map((span) => span.instrumentationScope.name));
-  for (const scope of ['router', 'apollo/gateway-js', 'notes', 'prisma', 'outbox-relay', 'bridge']) expect(scopes.has(scope), scope).toBe(true);
+  for (const scope of scopesNeeded) expect(scopes.has(scope), scope).toBe(true);
 
   // The chain, hop by hop: the resolution under the bridge's forward, under
   // the relay's publish, under the notes request the router sent for the mutation.
