@@ -69,8 +69,10 @@ it('traces createNote with a live subscriber from the router through notes, the 
   // The event was written inside the mutation's Prisma transaction.
   const transaction = parentOf(publish)!;
   expect(transaction).toMatchObject({ name: 'prisma:client:transaction', instrumentationScope: { name: 'prisma' } });
-  let notesRequest = transaction;
-  while (notesRequest.instrumentationScope.name === 'prisma') notesRequest = parentOf(notesRequest)!;
+  let resolver = transaction;
+  while (resolver.instrumentationScope.name === 'prisma') resolver = parentOf(resolver)!;
+  expect(resolver).toMatchObject({ name: 'resolve Mutation.createNote', instrumentationScope: { name: 'notes' } });
+  const notesRequest = parentOf(resolver)!;
   expect(notesRequest).toMatchObject({ name: 'POST /graphql', instrumentationScope: { name: 'notes' } });
   const fetch = parentOf(notesRequest)!;
   expect(fetch).toMatchObject({ name: 'gateway.fetch', instrumentationScope: { name: 'apollo/gateway-js' } });

@@ -38,3 +38,4 @@ export * from './tracing/traceCarrier.ts';
 export * from './tracing/withSpan.ts';
 export * from './tracing/traceRequests.ts';
 export * from './events/publishTraced.ts';
+export * from './tracing/traceRootFields.ts';
