@@ -30,7 +30,7 @@ describe('startTracing', () => {
   });
 
   it("exports spans over OTLP/HTTP to the endpoint's /v1/traces, under the service's name", async () => {
-    const tracing = startTracing(parseConfig(sharedConfigSchema, { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/` }, 'svc'), 'inventory')!;
+    const tracing = startTracing(parseConfig(sharedConfigSchema, { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`, LOG_LEVEL: 'silent' }, 'svc'), 'inventory')!;
     expect(isTracing()).toBe(true);
     await withSpan('inventory', 'count the shelves', {}, async () => {});
     // Shutting down flushes the batch.
@@ -41,6 +41,15 @@ describe('startTracing', () => {
     expect(contentType).toMatch(/^application\/(json|x-protobuf)/);
     expect(body).toContain('count the shelves');
     expect(body).toContain('inventory');
+  });
+
+  it('stops without failing when the collector is unreachable', async () => {
+    const down = await startOtlpReceiver();
+    await down.stop();
+    const tracing = startTracing(parseConfig(sharedConfigSchema, { OTEL_EXPORTER_OTLP_ENDPOINT: down.url, LOG_LEVEL: 'silent' }, 'svc'), 'svc')!;
+    await withSpan('svc', 'lost', {}, async () => {});
+    await expect(tracing.shutdown()).resolves.toBeUndefined();
+    expect(isTracing()).toBe(false);
   });
 });
 

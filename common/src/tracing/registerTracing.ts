@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
@@ -12,10 +12,20 @@ export interface TracingOptions {
   spanProcessors: SpanProcessor[];
   /** Share of new traces recorded; a request that arrives sampled (or not) keeps its caller's decision. @default 1 */
   sampleRatio?: number;
+  /**
+   * Told of OpenTelemetry's own problems (a collector that cannot be
+   * reached, spans dropped), which the SDK reports nowhere by default.
+   * @default unset, they are not reported
+   */
+  onProblem?: (message: string) => void;
 }
 
 export interface Tracing {
-  /** Flushes the spans not yet exported, then unregisters everything `registerTracing` installed. */
+  /**
+   * Flushes the spans not yet exported, then unregisters everything
+   * `registerTracing` installed. Never rejects: a collector that is down
+   * must not fail a service's stop (its spans are lost, as on a crash).
+   */
   shutdown(): Promise<void>;
 }
 
@@ -51,6 +61,11 @@ export function registerTracing(options: TracingOptions): Tracing {
   });
   // The default registration: W3C trace context and baggage, AsyncLocalStorage for the active span.
   provider.register();
+  if (options.onProblem) {
+    const report = (message: string, ...args: unknown[]) => options.onProblem!([message, ...args.map(String)].join(' '));
+    const quiet = () => {};
+    diag.setLogger({ error: report, warn: report, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
+  }
   const unregisterInstrumentations = registerInstrumentations({ tracerProvider: provider, instrumentations: [new PrismaInstrumentation()] });
   registered = true;
   let stopped: Promise<void> | undefined;
@@ -58,7 +73,8 @@ export function registerTracing(options: TracingOptions): Tracing {
     shutdown: () =>
       (stopped ??= (async () => {
         unregisterInstrumentations();
-        await provider.shutdown();
+        await provider.shutdown().catch((error: unknown) => options.onProblem?.(`spans not exported at shutdown: ${String(error)}`));
+        diag.disable();
         trace.disable();
         context.disable();
         propagation.disable();
