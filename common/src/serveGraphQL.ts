@@ -103,6 +103,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
   await apollo.start();
 
   app.disable('x-powered-by');
+  // An ETag hashes every answer for a conditional GET no GraphQL client makes (answers to POSTs are never revalidated).
+  app.disable('etag');
   app.get('/health', async (_req, res) => {
     try {
       await options.checkHealth?.();
