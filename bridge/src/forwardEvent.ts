@@ -55,7 +55,7 @@ export async function forwardEvent(body: string | Buffer, sink: EventSink, optio
 }
 
 /** Publishes a valid event, retrying as `forwardEvent` describes. */
-async function deliver(event: EventEnvelope, sink: EventSink, options: Required<Omit<ForwardOptions, 'signal' | 'onRetry'>> & ForwardOptions): Promise<ForwardOutcome> {
+async function deliver(event: EventEnvelope, sink: EventSink, options: ForwardOptions & Required<Pick<ForwardOptions, 'maxAttempts' | 'backoff'>>): Promise<ForwardOutcome> {
   const { maxAttempts, signal, onRetry, backoff } = options;
   let refusals = 0;
   for (let attempt = 1; ; attempt++) {
