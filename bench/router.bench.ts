@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { composeSupergraph, loadSupergraphConfig } from '@supergraph/router';
@@ -7,6 +7,7 @@ import { figure, formatTable, type Column } from './benchTable.ts';
 import { loadGraphQL, postGraphQL, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
 import { sleep } from './pacing.ts';
 import { cpuSeconds, freePort, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { startOtlpSink, type OtlpSink } from './otlpSink.ts';
 import { ensureHiveGateway, HIVE_GATEWAY_VERSION, hiveGatewayDir, startHiveGateway } from './routerBench/hiveGateway.ts';
 
 // `npm run bench:router`: the gateway's own cost (issue #10). One nested query
@@ -14,7 +15,9 @@ import { ensureHiveGateway, HIVE_GATEWAY_VERSION, hiveGatewayDir, startHiveGatew
 // router, a plain @apollo/gateway and Hive Gateway with and without in-flight
 // deduplication and JIT, one gateway at a time, each in its own process
 // against the same subgraph processes; two scenarios each: every client
-// sending the same request, and every request a different one.
+// sending the same request, and every request a different one. Ours runs
+// twice: tracing off (the default) and on, exporting every span over OTLP to
+// a sink that drops them, so what tracing costs, on and off, is in the table.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARM_UP_SECONDS = 3;
@@ -28,6 +31,11 @@ const query = readFileSync(path.join(fixtures, 'query.graphql'), 'utf8');
 const SUBGRAPHS = ['accounts', 'products', 'reviews', 'inventory'] as const;
 /** The reference every other gateway's throughput and p95 are divided by. */
 const PLAIN = 'plain @apollo/gateway';
+/**
+ * Gateways to run, as comma-separated parts of their names (`BENCH_GATEWAYS=router,plain`
+ * skips Hive Gateway and its install); the plain gateway always runs, as the reference. @default every one
+ */
+const GATEWAYS = process.env.BENCH_GATEWAYS?.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
 
 interface Scenario {
   title: string;
@@ -141,8 +149,9 @@ const columns: Column<{ f: Figures; plain: Figures }>[] = [
 ];
 
 const services: Service[] = [];
+let otlpSink: OtlpSink | undefined;
 try {
-  await ensureHiveGateway();
+  otlpSink = await startOtlpSink();
 
   console.log('Starting the fixture subgraphs...');
   const routingUrls: Record<string, string> = {};
@@ -160,6 +169,7 @@ try {
 
   // Hive Gateway reads a composed supergraph; ours composes it, with this run's routing URLs.
   const supergraphFile = path.join(hiveGatewayDir, 'supergraph.graphql');
+  mkdirSync(hiveGatewayDir, { recursive: true });
   const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(supergraphConfig, routingUrls));
   writeFileSync(supergraphFile, supergraphSdl);
 
@@ -179,11 +189,17 @@ try {
     RATE_LIMIT_USER_OPERATIONS: '1000000000',
     RATE_LIMIT_FIELD_MULTIPLIER: '1000000',
     COST_LIMIT: '1000000000000',
+    // Tracing off unless a contender turns it on, whatever this shell exports.
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
   });
   const hiveEnv: NodeJS.ProcessEnv = { ...inherited, NODE_ENV: 'production' };
 
-  const contenders: Contender[] = [
+  const allContenders: Contender[] = [
     { name: 'router (ours)', start: (port) => runService('router/src/main.ts', apolloEnv(port)) },
+    {
+      name: 'router, tracing on',
+      start: (port) => runService('router/src/main.ts', { ...apolloEnv(port), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink!.url, OTEL_TRACES_SAMPLER_ARG: '1' }),
+    },
     { name: PLAIN, start: (port) => runService('bench/plainGateway.ts', apolloEnv(port)) },
     { name: `Hive Gateway ${HIVE_GATEWAY_VERSION}`, start: (port) => startHiveGateway({ supergraphFile, port, env: hiveEnv }) },
     {
@@ -191,6 +207,8 @@ try {
       start: (port) => startHiveGateway({ supergraphFile, port, env: hiveEnv, configFile: path.join(fixtures, 'hiveGateway.config.ts') }),
     },
   ];
+  const contenders = allContenders.filter(({ name }) => name === PLAIN || !GATEWAYS || GATEWAYS.some((part) => name.toLowerCase().includes(part)));
+  if (contenders.some(({ name }) => name.startsWith('Hive'))) await ensureHiveGateway();
 
   console.log(
     `Query: users(first: ${FIRST}) > reviews > product > reviews > author > reviews > product over 4 subgraphs.\n` +
@@ -222,11 +240,13 @@ try {
     '\nerrors: failed connections, non-2xx and GraphQL errors, timeouts (no answer within 10 s) included. fetches/q: requests the four' +
       ' subgraphs received per request sent under the load; alone: per query sent one at a time (the query plan\'s). CPU ms/req: the' +
       ' gateway process\'s user+system CPU time per request sent. ÷plain: against plain @apollo/gateway in the same scenario.' +
-      '\nOurs and the plain gateway sign their subgraph requests (SUBGRAPH_SIGNING_SECRETS); Hive Gateway does not; the fixtures check nothing.',
+      '\nOurs and the plain gateway sign their subgraph requests (SUBGRAPH_SIGNING_SECRETS); Hive Gateway does not; the fixtures check nothing.' +
+      `\n"router, tracing on" records every request (sampling 1) and exports its spans over OTLP/HTTP to a local sink that drops them (${otlpSink.exports()} exports received); "router (ours)" runs with tracing off, the default.`,
   );
 } catch (error) {
   console.error(`\nbench:router failed: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
   await Promise.all(services.map((service) => service.stop()));
+  await otlpSink?.stop();
 }

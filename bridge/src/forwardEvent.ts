@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseEvent, type EventEnvelope } from '@supergraph/common';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { contextFromCarrier, parseEvent, traceCarrierOf, withSpan, type EventEnvelope } from '@supergraph/common';
 import { backoffDelay } from './backoffDelay.ts';
 import { SinkUnavailableError, type EventSink } from './eventSink.ts';
 
@@ -42,6 +43,20 @@ export async function forwardEvent(body: string | Buffer, sink: EventSink, optio
   } catch (error) {
     return { status: 'malformed', reason: (error as Error).message };
   }
+  // With tracing on, the forward is a span in the event's trace, and the
+  // event goes on to Redis carrying it: the routers' resolutions nest under it.
+  const attributes = { 'messaging.operation.type': 'process', 'messaging.destination.name': event.type, 'messaging.message.id': event.id };
+  return withSpan('bridge', `forward ${event.type}`, { kind: SpanKind.CONSUMER, parent: contextFromCarrier(event), attributes }, async (span) => {
+    const outcome = await deliver(span ? { ...event, ...traceCarrierOf() } : event, sink, { maxAttempts, signal, onRetry, backoff });
+    span?.setAttribute('supergraph.outcome', outcome.status);
+    if (outcome.status === 'undeliverable') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+    return outcome;
+  });
+}
+
+/** Publishes a valid event, retrying as `forwardEvent` describes. */
+async function deliver(event: EventEnvelope, sink: EventSink, options: ForwardOptions & Required<Pick<ForwardOptions, 'maxAttempts' | 'backoff'>>): Promise<ForwardOutcome> {
+  const { maxAttempts, signal, onRetry, backoff } = options;
   let refusals = 0;
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();

@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
 import { requireRouterSignature } from './requireRouterSignature.ts';
 import type { SharedConfig } from './sharedConfig.ts';
 import { textInputGuard } from './textInputGuard.ts';
+import { traceRequests } from './tracing/traceRequests.ts';
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   /** Service name, used in logs and `/health`. */
@@ -66,7 +67,8 @@ export interface RunningServer {
  * The HTTP shell shared by the router and every subgraph: Apollo Server with
  * the armor limits, documents bounded in size and nesting before they are
  * parsed, text the databases cannot store refused, masked internal errors,
- * request ids, `/health`, and a drain on stop so in-flight requests finish.
+ * request ids, a server span per request when tracing is on, `/health`, and a
+ * drain on stop so in-flight requests finish.
  */
 export async function serveGraphQL<TContext extends BaseContext>(
   options: ServeGraphQLOptions<TContext>,
@@ -117,6 +119,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: signature?.verifyBody }),
+    traceRequests(options.name),
     ...(signature?.refuseUnsigned ?? []),
     nestingGuard(documentLimits(options.config)),
     expressMiddleware(apollo, {

@@ -7,6 +7,7 @@ import { startSubgraphOutbox, type SubgraphEvents } from './events/subgraphOutbo
 import { createLogger, type Logger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './serveGraphQL.ts';
 import { settleWithin } from './settleWithin.ts';
+import { traceRootFields } from './tracing/traceRootFields.ts';
 import type { SharedConfig, SubgraphSigningConfig } from './sharedConfig.ts';
 
 /** What the bootstrap needs of a subgraph's Prisma client. */
@@ -41,7 +42,8 @@ export type RunningSubgraph<Db> = RunningServer & {
  * The bootstrap every subgraph shares: SQL debug logging, the HTTP shell,
  * a `/health` that checks the database, the router's signature required on
  * every request and the caller's token verified again (never trust the
- * network between router and subgraph), the outbox relay,
+ * network between router and subgraph), a span per root field when tracing
+ * is on, the outbox relay,
  * and a stop that lets the server drain, then the relay finish its batch,
  * then closes the pool.
  */
@@ -62,7 +64,7 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
     host: options.host,
     config,
     logger,
-    apollo: { schema: options.schema },
+    apollo: { schema: traceRootFields(options.schema, name) },
     routerSignatureSecrets: config.SUBGRAPH_SIGNING_SECRETS,
     checkHealth: async () => void (await db.$executeRawUnsafe('SELECT 1')),
     context: async ({ headers, requestId, logger }) =>

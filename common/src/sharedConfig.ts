@@ -33,6 +33,22 @@ export const sharedConfigSchema = z.object({
    * connections are closed, in ms. @default 10000
    */
   SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  /**
+   * OpenTelemetry collector to export traces to over OTLP/HTTP (its base
+   * URL; spans go to `<url>/v1/traces`). Unset: no tracing at all, at no
+   * cost. @default unset
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    // Blank is unset: docker-compose passes an unset variable on as "".
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.url({ protocol: /^https?$/ }).optional(),
+  ),
+  /** Turns tracing off while keeping OTEL_EXPORTER_OTLP_ENDPOINT set. @default true */
+  OTEL_TRACES_ENABLED: z.stringbool().default(true),
+  /** The `service.name` of this process's spans. @default the service's own name (router, bridge, users, ...) */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** Share of new traces recorded, 0 to 1; a request that comes with a trace keeps its caller's decision. @default 1 */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type SharedConfig = z.infer<typeof sharedConfigSchema>;

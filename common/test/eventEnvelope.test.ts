@@ -24,4 +24,24 @@ describe('the event envelope', () => {
   ])('rejects %s, saying why', (_label, raw, reason) => {
     expect(() => parseEvent(raw)).toThrow(reason);
   });
+
+  it('keeps a valid W3C trace context', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(parseEvent(envelope({ traceparent, tracestate: 'vendor=abc' }))).toMatchObject({ traceparent, tracestate: 'vendor=abc' });
+  });
+
+  it.each([
+    ['not a traceparent at all', 'hello'],
+    ['an all-zero trace id', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
+    ['upper-case hex', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+    ['a number', 42],
+  ])('ignores a malformed traceparent (%s) and keeps the event', (_label, traceparent) => {
+    const event = parseEvent(envelope({ traceparent }));
+    expect(event.traceparent).toBeUndefined();
+    expect(event.type).toBe('thing.happened');
+  });
+
+  it('writes no trace context into an event while tracing is off', () => {
+    expect(createEvent(content, { actorId: null, correlationId: null })).not.toHaveProperty('traceparent');
+  });
 });

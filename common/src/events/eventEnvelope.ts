@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { TRACEPARENT_PATTERN, traceCarrierOf } from '../tracing/traceCarrier.ts';
 
 /** The current envelope version; consumers reject versions they do not know. */
 export const SCHEMA_VERSION = 1;
@@ -32,6 +33,15 @@ export const eventEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()).describe("the type's payload, declared by its producer"),
   correlationId: z.string().nullable().describe('the `x-request-id` of the request that caused it'),
   causationId: z.string().nullable().describe('the event that caused it, if any'),
+  // Trace context is for observability only: a malformed value is dropped
+  // (`catch`), never a reason to dead-letter an otherwise good event.
+  traceparent: z
+    .string()
+    .regex(TRACEPARENT_PATTERN)
+    .optional()
+    .catch(undefined)
+    .describe('W3C trace context of the last hop that handled it (the mutation, the relay, the bridge), when tracing is on; a malformed one is ignored'),
+  tracestate: z.string().max(512).optional().catch(undefined).describe('W3C `tracestate` that goes with `traceparent`, if any'),
 });
 
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
@@ -70,6 +80,8 @@ export function createEvent(event: EventContent, cause: EventCause): EventEnvelo
     data: event.data,
     correlationId: cause.correlationId,
     causationId: cause.causationId ?? null,
+    // The span active when the event is written (the mutation's), so one trace runs on through every hop.
+    ...traceCarrierOf(),
   };
 }
 

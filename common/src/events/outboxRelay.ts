@@ -5,6 +5,7 @@ import { createPgPool } from '../pgPool.ts';
 import type { EventEnvelope } from './eventEnvelope.ts';
 import type { EventPublisher } from './eventPublisher.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
+import { publishTraced } from './publishTraced.ts';
 
 export interface OutboxRelayOptions {
   /** The subgraph's own database, whose "OutboxEvent" table is relayed. */
@@ -172,7 +173,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
         [this.options.batchSize],
       );
       if (rows.length > 0) {
-        await this.options.publisher.publish(rows.map((row) => row.payload));
+        await publishTraced(this.options.publisher, rows.map((row) => row.payload), this.options.name);
         await client.query('UPDATE "OutboxEvent" SET "publishedAt" = now() WHERE "sequence" = ANY($1::bigint[])', [
           rows.map((row) => row.sequence),
         ]);

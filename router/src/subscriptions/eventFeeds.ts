@@ -25,7 +25,8 @@ export interface EventFeed {
   payload?: readonly { field: string; path: EnvelopePath }[];
 }
 
-const ENVELOPE_FIELDS = new Set(Object.keys(eventEnvelopeSchema.shape));
+/** What a declaration may read; the trace context changes at every hop, so no subscription may select by it. */
+const ENVELOPE_FIELDS = new Set(Object.keys(eventEnvelopeSchema.shape).filter((field) => field !== 'traceparent' && field !== 'tracestate'));
 
 /** `name=path` as written in the directive; undefined when it is not that shape. */
 function pair(entry: string): { name: string; path: string[] } | undefined {

@@ -1,6 +1,6 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { appError, type EventEnvelope, type Logger } from '@supergraph/common';
+import { appError, contextFromCarrier, withSpan, type EventEnvelope, type Logger } from '@supergraph/common';
 import { InFlight } from '../inFlight.ts';
 import type { EventSource } from './eventSource.ts';
 import { EventsExpiredError } from './eventsExpiredError.ts';
@@ -192,15 +192,28 @@ export class SubscriptionHub {
 
   private async deliver(group: Group, event: EventEnvelope): Promise<void> {
     if (group.sinks.size === 0) return;
-    const result = await this.resolve(group.spec, event);
+    const result = await this.resolve(group.spec, event, group.sinks.size);
     if (result) for (const sink of group.sinks) sink.push(result);
   }
 
-  /** One event's result for a subscription; a failure becomes an error result, so the stream goes on. */
-  private async resolve(spec: SubscriptionSpec, event: EventEnvelope): Promise<ExecutionResult | null> {
+  /**
+   * One event's result for a subscription; a failure becomes an error
+   * result, so the stream goes on. With tracing on, the resolution is a span
+   * in the event's own trace (the one its envelope carries from the
+   * mutation), and the gateway's planning and subgraph fetches nest under it.
+   */
+  private async resolve(spec: SubscriptionSpec, event: EventEnvelope, subscribers = 1): Promise<ExecutionResult | null> {
     this.resolutions++;
     try {
-      return await spec.resolve(event);
+      return await withSpan(
+        'router',
+        `resolve subscription ${event.type}`,
+        {
+          parent: contextFromCarrier(event),
+          attributes: { 'messaging.message.id': event.id, 'messaging.destination.name': event.type, 'supergraph.subscribers': subscribers },
+        },
+        () => spec.resolve(event),
+      );
     } catch (error) {
       // The subscribers hear of the event they missed, and the stream goes on.
       this.logger.error({ err: error, eventId: event.id }, 'could not resolve a subscription event');
