@@ -9,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { createArmor, documentLimits } from './armor.ts';
 import { createFormatError } from './formatError.ts';
 import { mountHealthRoutes } from './health/healthRoutes.ts';
-import { Readiness, type DependencyChecks } from './health/readiness.ts';
+import { Readiness, type Dependencies } from './health/readiness.ts';
 import type { Logger } from './logger.ts';
 import { createMetricsRegistry } from './metrics/metricsRegistry.ts';
 import { requestMetrics } from './metrics/requestMetrics.ts';
@@ -38,7 +38,7 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
    * What `/health/ready` (and `/health`) checks, by name: each throws when
    * its dependency is down, and the 503 names it. @default none: ready while up
    */
-  dependencies?: DependencyChecks;
+  dependencies?: Dependencies;
   /**
    * Where the service's metrics go, served at `/metrics`; the caller passes
    * one to register metrics of its own on it. @default a new registry

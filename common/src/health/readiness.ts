@@ -1,6 +1,9 @@
 /** Dependencies a service needs to answer, by the name its readiness report gives them; each check throws when its dependency is down. */
 export type DependencyChecks = Record<string, () => Promise<unknown>>;
 
+/** The checks, or what gives them at each check when the dependencies change while running (the router's subgraphs on a reload). */
+export type Dependencies = DependencyChecks | (() => DependencyChecks);
+
 export interface ReadinessReport {
   ready: boolean;
   /** Each dependency, `up` or `down`: names only, never an error's message, which may hold hosts or credentials. */
@@ -27,7 +30,7 @@ export class Readiness {
   private last: { at: number; report: Promise<ReadinessReport> } | undefined;
 
   constructor(
-    private readonly checks: DependencyChecks,
+    private readonly dependencies: Dependencies,
     private readonly options: ReadinessOptions,
   ) {}
 
@@ -44,8 +47,10 @@ export class Readiness {
   }
 
   private async run(): Promise<ReadinessReport> {
-    const names = Object.keys(this.checks);
-    const outcomes = await Promise.allSettled(names.map((name) => within(this.checks[name]!(), this.options.timeoutMs, name)));
+    const checks = typeof this.dependencies === 'function' ? this.dependencies() : this.dependencies;
+    const names = Object.keys(checks);
+    // A check that throws at once is a dependency down like any other.
+    const outcomes = await Promise.allSettled(names.map((name) => within(Promise.resolve().then(checks[name]!), this.options.timeoutMs, name)));
     const report: ReadinessReport = { ready: true, dependencies: {}, failures: {} };
     outcomes.forEach((outcome, index) => {
       const name = names[index]!;
