@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { createLogger, createMetricsRegistry, serveGraphQL, sessionFromAuthorization, settleWithin, type Logger, type RunningServer } from '@supergraph/common';
+import { createLogger, createMetricsRegistry, serveGraphQL, sessionFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
@@ -202,7 +202,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
         await operations.settled(config.SHUTDOWN_GRACE_MS);
         await limiterStore.close();
         await persisted.close();
-        if (!(await settleWithin(transport.close(), config.SHUTDOWN_GRACE_MS))) await transport.destroy();
+        await transport.close(config.SHUTDOWN_GRACE_MS);
       })()),
   };
 }
