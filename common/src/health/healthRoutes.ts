@@ -1,6 +1,6 @@
 import type express from 'express';
 import type { Logger } from '../logger.ts';
-import type { Readiness } from './readiness.ts';
+import type { Readiness, ReadinessReport } from './readiness.ts';
 
 export interface HealthRoutesOptions {
   /** The service's name, in every answer. */
@@ -20,9 +20,14 @@ export interface HealthRoutesOptions {
 export function mountHealthRoutes(app: express.Express, options: HealthRoutesOptions): void {
   const { service, readiness, logger } = options;
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok', service }));
+  // Probes share cached reports: each report that finds a dependency down is logged once, not once per probe.
+  let logged: ReadinessReport | undefined;
   const ready = (details: () => Record<string, unknown>) => async (_req: express.Request, res: express.Response) => {
     const report = await readiness.check();
-    if (!report.ready) logger.warn({ failures: report.failures }, 'not ready: a dependency is down');
+    if (!report.ready && report !== logged) {
+      logged = report;
+      logger.warn({ failures: report.failures }, 'not ready: a dependency is down');
+    }
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ok' : 'unavailable', service, dependencies: report.dependencies, ...details() });
   };
   app.get('/health/ready', ready(() => ({})));
