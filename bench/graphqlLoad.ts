@@ -22,6 +22,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** The JSON body of every request, or a function giving each request its own. */
   body: string | (() => string);
+  /** Headers of each request's own, on top of `headers` (e.g. a token per request). */
+  headersEach?: () => Record<string, string>;
 }
 
 /** POSTs one GraphQL request and returns the parsed answer. */
@@ -41,7 +43,7 @@ export async function postGraphQL(url: string, body: unknown, token?: string) {
 export async function loadGraphQL(name: string, url: string, options: LoadOptions): Promise<LoadFigures> {
   const latencies: number[] = [];
   let graphqlErrors = 0;
-  const { body } = options;
+  const { body, headersEach } = options;
   // A GraphQL error may come with a 200, so every answer's body is looked at; autocannon counts the non-2xx ones.
   const onResponse = (status: number, responseBody: string) => {
     if (status >= 200 && status < 300 && responseBody.includes('"errors"')) graphqlErrors++;
@@ -54,8 +56,19 @@ export async function loadGraphQL(name: string, url: string, options: LoadOption
         connections: options.connections,
         duration: options.seconds,
         headers: { 'content-type': 'application/json', ...options.headers },
-        // setupRequest runs before every request: a body function gives each its own.
-        requests: [typeof body === 'string' ? { body, onResponse } : { setupRequest: (request) => ({ ...request, body: body() }), onResponse }],
+        // setupRequest runs before every request: a body or headers function gives each its own.
+        requests: [
+          typeof body === 'string' && !headersEach
+            ? { body, onResponse }
+            : {
+                setupRequest: (request) => ({
+                  ...request,
+                  body: typeof body === 'string' ? body : body(),
+                  headers: headersEach ? { ...request.headers, ...headersEach() } : request.headers,
+                }),
+                onResponse,
+              },
+        ],
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );

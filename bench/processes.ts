@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -114,4 +114,23 @@ async function waitUntilOk(url: string, init: RequestInit, timeoutMs: number, si
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+}
+
+/**
+ * CPU seconds PostgreSQL's processes (the server and every backend) have used
+ * so far: the database's share of a request, next to the services' own.
+ * Backends that exit between two readings take their time with them, so
+ * pooled (long-lived) connections are what this measures well.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return total;
 }

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { composeSupergraph, loadSupergraphConfig } from '@supergraph/router';
+import { figure, formatTable, type Column } from './benchTable.ts';
 import { loadGraphQL, postGraphQL, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
 import { sleep } from './pacing.ts';
 import { cpuSeconds, freePort, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
@@ -124,16 +125,20 @@ async function measure(contender: string, gateway: Service, url: string, scenari
   };
 }
 
-/** A figure right-aligned in `width`, or a dash when there is none (no responses, a reference of zero). */
-const cell = (value: number, digits: number, width: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
-
-const header = () =>
-  `${'gateway'.padEnd(28)}${'req/s'.padStart(7)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}${'timeouts'.padStart(10)}` +
-  `${'fetches/q'.padStart(11)}${'alone'.padStart(7)}${'CPU ms/req'.padStart(12)}${'req/s÷plain'.padStart(13)}${'p95÷plain'.padStart(11)}`;
-
-const row = (f: Figures, plain: Figures) =>
-  `${f.name.padEnd(28)}${cell(f.rps, 0, 7)}${cell(f.p50, 1, 8)}${cell(f.p95, 1, 8)}${cell(f.p99, 1, 8)}${String(f.errors).padStart(8)}${String(f.timeouts).padStart(10)}` +
-  `${cell(f.fetchesPerQuery, 2, 11)}${cell(f.fetchesAlone, 1, 7)}${cell(f.cpuMsPerRequest, 2, 12)}${cell(f.rps / plain.rps, 2, 13)}${cell(f.p95 / plain.p95, 2, 11)}`;
+const columns: Column<{ f: Figures; plain: Figures }>[] = [
+  { title: 'gateway', width: 28, show: ({ f }) => f.name },
+  { title: 'req/s', width: 7, show: ({ f }) => figure(f.rps, 0) },
+  { title: 'p50 ms', width: 8, show: ({ f }) => figure(f.p50, 1) },
+  { title: 'p95 ms', width: 8, show: ({ f }) => figure(f.p95, 1) },
+  { title: 'p99 ms', width: 8, show: ({ f }) => figure(f.p99, 1) },
+  { title: 'errors', width: 8, show: ({ f }) => String(f.errors) },
+  { title: 'timeouts', width: 10, show: ({ f }) => String(f.timeouts) },
+  { title: 'fetches/q', width: 11, show: ({ f }) => figure(f.fetchesPerQuery, 2) },
+  { title: 'alone', width: 7, show: ({ f }) => figure(f.fetchesAlone, 1) },
+  { title: 'CPU ms/req', width: 12, show: ({ f }) => figure(f.cpuMsPerRequest, 2) },
+  { title: 'req/s÷plain', width: 13, show: ({ f, plain }) => figure(f.rps / plain.rps, 2) },
+  { title: 'p95÷plain', width: 11, show: ({ f, plain }) => figure(f.p95 / plain.p95, 2) },
+];
 
 const services: Service[] = [];
 try {
@@ -211,8 +216,7 @@ try {
     const figures = results[i]!;
     const plain = figures.find((f) => f.name === PLAIN)!;
     console.log(`\nScenario ${i + 1}, ${scenario.title}`);
-    console.log(header());
-    for (const f of figures) console.log(row(f, plain));
+    console.log(formatTable(columns, figures.map((f) => ({ f, plain }))));
   }
   console.log(
     '\nerrors: failed connections, non-2xx and GraphQL errors, timeouts (no answer within 10 s) included. fetches/q: requests the four' +

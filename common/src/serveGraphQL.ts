@@ -120,6 +120,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
   await apollo.start();
 
   app.disable('x-powered-by');
+  // An ETag hashes every answer for a conditional GET no GraphQL client makes (answers to POSTs are never revalidated).
+  app.disable('etag');
   mountHealthRoutes(app, {
     service: options.name,
     readiness: new Readiness(options.dependencies ?? {}, { timeoutMs: options.config.READINESS_TIMEOUT_MS, cacheMs: options.config.READINESS_CACHE_MS }),

@@ -36,6 +36,7 @@ export function findMalformedText(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): GraphQLError | null {
+  if (clearlyStorable(document.loc?.source.body, variables)) return null;
   const operation = getOperationAST(document, operationName);
   if (!operation) return null;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
@@ -74,6 +75,26 @@ export function findMalformedText(
     }),
   );
   return found;
+}
+
+/**
+ * Whether a request certainly holds nothing to refuse, read off its text and
+ * variables without the schema: no unstorable character and no `\u` escape
+ * that could write one in the document, brackets never nested deeper than
+ * values may nest, and variables clean however deep. Nearly every request is
+ * such, and this costs a scan where the full check walks the document with
+ * type information; anything less certain takes the full check.
+ */
+function clearlyStorable(source: string | undefined, variables: Record<string, unknown> | null | undefined): boolean {
+  if (source === undefined || UNSTORABLE.test(source) || source.includes('\\u')) return false;
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i);
+    if (code === 0x7b || code === 0x5b) {
+      if (++depth > MAX_VALUE_DEPTH) return false;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return variables == null || findUnstorableString(variables, '') === null;
 }
 
 /** How deep an argument value may nest. Custom scalars (DateTime, federation's `_Any`) pass any JSON through uncoerced. */

@@ -3,6 +3,9 @@ import { Prisma, type Order } from './__generated__/prisma/client.ts';
 import type { OrdersDb } from './db.ts';
 import { groupBy } from './groupBy.ts';
 
+/** Every Order column, so raw rows have the shape of `Order`. */
+export const orderColumns = Prisma.sql`"id", "userId", "status", "totalCents", "idempotencyKey", "requestHash", "createdAt", "updatedAt"`;
+
 /**
  * The same page of orders for many users in one statement. ROW_NUMBER()
  * ranks each user's orders newest first and only the first `take + 1`
@@ -14,7 +17,7 @@ export async function findOrderPages(db: OrdersDb, userIds: string[], page: Page
     ? Prisma.sql`AND ("createdAt", id) < (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`
     : Prisma.empty;
   const rows = await db.$queryRaw<Order[]>`
-    SELECT id, "userId", status, "totalCents", "idempotencyKey", "requestHash", "createdAt", "updatedAt"
+    SELECT ${orderColumns}
     FROM (
       SELECT *, ROW_NUMBER() OVER (PARTITION BY "userId" ORDER BY "createdAt" DESC, id DESC) AS position
       FROM "Order"

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { isId, pageKey, type Page } from '@supergraph/common';
 import type { Order, OrderItem, Product } from './__generated__/prisma/client.ts';
 import type { OrdersDb } from './db.ts';
-import { findOrderPages } from './findOrderPages.ts';
+import { findOrderPages, orderColumns } from './findOrderPages.ts';
 import { groupBy } from './groupBy.ts';
 
 /** One user's page of orders, as `User.orders` and `Query.orders` ask for it. */
@@ -11,12 +11,17 @@ export interface OrdersOfUser {
   page: Page;
 }
 
-/** Per-request loaders: one SQL query per batch, never one per item. */
+/**
+ * Per-request loaders: one SQL query per batch, never one per item. Written
+ * as SQL rather than with Prisma's query builder: these run on nearly every
+ * request, and a raw statement skips the query compiler, about half of
+ * Prisma's CPU time per call (measured in issue #10).
+ */
 export function createOrdersLoaders(db: OrdersDb) {
   return {
     orderById: new DataLoader<string, Order | null>(async (ids) => {
       const valid = validIds(ids);
-      const rows = valid.length ? await db.order.findMany({ where: { id: { in: valid } } }) : [];
+      const rows = valid.length ? await db.$queryRaw<Order[]>`SELECT ${orderColumns} FROM "Order" WHERE "id" = ANY(${valid}::uuid[])` : [];
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
     }),
@@ -24,7 +29,9 @@ export function createOrdersLoaders(db: OrdersDb) {
     itemsByOrderId: new DataLoader<string, OrderItem[]>(async (orderIds) => {
       const valid = validIds(orderIds);
       const rows = valid.length
-        ? await db.orderItem.findMany({ where: { orderId: { in: valid } }, orderBy: { productId: 'asc' } })
+        ? await db.$queryRaw<OrderItem[]>`
+            SELECT "id", "orderId", "productId", "quantity", "unitPriceCents" FROM "OrderItem"
+            WHERE "orderId" = ANY(${valid}::uuid[]) ORDER BY "productId"`
         : [];
       const byOrder = groupBy(rows, (row) => row.orderId);
       return orderIds.map((id) => byOrder.get(id.toLowerCase()) ?? []);
@@ -32,7 +39,9 @@ export function createOrdersLoaders(db: OrdersDb) {
 
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const valid = validIds(ids);
-      const rows = valid.length ? await db.product.findMany({ where: { id: { in: valid } } }) : [];
+      const rows = valid.length
+        ? await db.$queryRaw<Product[]>`SELECT "id", "name", "priceCents", "stock", "createdAt" FROM "Product" WHERE "id" = ANY(${valid}::uuid[])`
+        : [];
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
     }),
@@ -57,9 +66,10 @@ export function createOrdersLoaders(db: OrdersDb) {
     orderCountByUser: new DataLoader<string, number>(async (userIds) => {
       const valid = validIds(userIds);
       const rows = valid.length
-        ? await db.order.groupBy({ by: ['userId'], where: { userId: { in: valid } }, _count: { _all: true } })
+        ? await db.$queryRaw<{ userId: string; count: number }[]>`
+            SELECT "userId", count(*)::int AS "count" FROM "Order" WHERE "userId" = ANY(${valid}::uuid[]) GROUP BY "userId"`
         : [];
-      const counts = new Map(rows.map((row) => [row.userId, row._count._all]));
+      const counts = new Map(rows.map((row) => [row.userId, row.count]));
       return userIds.map((id) => counts.get(id.toLowerCase()) ?? 0);
     }),
   };
