@@ -1,10 +1,12 @@
 import { PubSub } from 'graphql-subscriptions';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@supergraph/common';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createLogger, sessionFromAuthorization } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { pubSubEventSource } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
+import { createTestDatabase } from '../test/kit/postgres.ts';
+import { startServiceProcess, type ServiceProcess } from '../test/kit/serviceProcess.ts';
 import { startStack, type TestStack } from '../test/kit/stack.ts';
 import { startSubgraphForTest } from '../test/kit/subgraphs.ts';
 import { tokenFor } from '../test/kit/tokens.ts';
@@ -15,11 +17,13 @@ const [alice] = demoUsers;
 const UPDATE = 'mutation($id: ID!, $v: Int!) { updateNote(id: $id, input: { content: "written while stopping" }, expectedVersion: $v) { version } }';
 let stack: TestStack | undefined;
 let locker: pg.Client | undefined;
+let child: ServiceProcess | undefined;
 
 afterEach(async () => {
   await locker?.end();
+  if (child?.child.exitCode === null) child.child.kill('SIGKILL');
   await stack?.stop();
-  stack = locker = undefined;
+  stack = locker = child = undefined;
 });
 
 /**
@@ -94,6 +98,79 @@ describe('stopping the router', () => {
     await waitFor('the socket to close', () => closeCode !== undefined);
     expect(closeCode).toBe(1001);
     expect(live.results).toEqual([]);
+  });
+});
+
+describe('stopping the router past its grace period', () => {
+  it('gives an operation still running when the subgraph connections close SERVICE_UNAVAILABLE, not a closed-client failure', async () => {
+    stack = await startStack({ routerEnv: { SHUTDOWN_GRACE_MS: '300', SUBGRAPH_TIMEOUT_MS: '60000' } });
+    const token = await tokenFor(alice.id);
+    const [noteId] = await notesOf(stack.router.url, token, 1);
+    const locks = await lockNotes(await databaseUrlOf(stack.notes.db as never), [noteId!]);
+    // Straight into Apollo, not over HTTP: the HTTP drain cuts a client's connection at the grace period, and this test reads the answer after it.
+    const authorization = `Bearer ${token}`;
+    const { viewer, scopes } = await sessionFromAuthorization(authorization, { JWT_SECRET: process.env.JWT_SECRET!, JWT_ISSUER: 'supergraph', JWT_AUDIENCE: 'supergraph' });
+    const running = stack.router.apollo.executeOperation(
+      { query: UPDATE, variables: { id: noteId, v: 1 } },
+      { contextValue: { viewer, scopes, authorization, clientAddress: '127.0.0.1', requestId: 'in-flight-at-stop', logger: createLogger('test', 'silent') } as never },
+    );
+    await waitFor('the update waiting on its row', async () => (await locks.waiting()) === 1);
+
+    await stack.router.stop();
+    // Answered as the stop aborted its fetch, not after SUBGRAPH_TIMEOUT_MS.
+    const response = await Promise.race([running, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the operation outlived the stop')), 10_000))]);
+    await locks.release();
+    const body = JSON.stringify(response.body);
+    expect(body).toContain('SERVICE_UNAVAILABLE');
+    expect(body).not.toMatch(/client is closed|fetch failed/i);
+  });
+});
+
+describe('SIGTERM to a service process', () => {
+  it('a subgraph finishes the request in flight, then exits 0', async () => {
+    const database = await createTestDatabase(inject('templates').notes);
+    try {
+      child = await startServiceProcess('subgraphs/notes/src/main.ts', { NOTES_DATABASE_URL: database.url, NOTES_PORT: '0' });
+      const token = await tokenFor(alice.id);
+      const [noteId] = await notesOf(child.url, token, 1);
+      const locks = await lockNotes(database.url, [noteId!]);
+      const update = graphql(child.url, UPDATE, { id: noteId, v: 1 }, { token });
+      await waitFor('the update waiting on its row', async () => (await locks.waiting()) === 1);
+
+      child.child.kill('SIGTERM');
+      await waitFor('the subgraph to refuse new connections', () => refused(child!.url));
+      await locks.release();
+      expect(await update).toMatchObject({ status: 200, data: { updateNote: { version: 2 } } });
+      expect(await child.exited).toBe(0);
+    } finally {
+      await locker?.end();
+      locker = undefined;
+      if (child?.child.exitCode === null) child.child.kill('SIGKILL');
+      await child?.exited;
+      await database.drop();
+    }
+  });
+
+  it('the router finishes the operation in flight, then exits 0', async () => {
+    stack = await startStack();
+    const token = await tokenFor(alice.id);
+    const [noteId] = await notesOf(stack.notes.url, token, 1);
+    const locks = await lockNotes(await databaseUrlOf(stack.notes.db as never), [noteId!]);
+    child = await startServiceProcess('router/src/main.ts', {
+      ROUTER_PORT: '0',
+      USERS_ROUTING_URL: stack.users.url,
+      NOTES_ROUTING_URL: stack.notes.url,
+      ORDERS_ROUTING_URL: stack.orders.url,
+    });
+    const update = graphql(child.url, UPDATE, { id: noteId, v: 1 }, { token });
+    await waitFor('the update waiting on its row', async () => (await locks.waiting()) === 1);
+
+    child.child.kill('SIGTERM');
+    await waitFor('the router to refuse new connections', () => refused(child!.url));
+    await locks.release();
+    expect(await update).toMatchObject({ status: 200, data: { updateNote: { version: 2 } } });
+    expect(await child.exited).toBe(0);
+    expect(child.output()).not.toMatch(/client is closed|fetch failed/i);
   });
 });
 

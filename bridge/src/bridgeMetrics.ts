@@ -1,4 +1,5 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import { createMetricsRegistry } from '@supergraph/common';
 
 export interface BridgeCounts {
   delivered: number;
@@ -9,9 +10,9 @@ export interface BridgeCounts {
 
 export type BridgeMetrics = ReturnType<typeof createBridgeMetrics>;
 
-/** The bridge's counters, on a registry of their own so several bridges can run in one process (tests). */
+/** The bridge's counters, with the process metrics, on a registry of their own so several bridges can run in one process (tests). */
 export function createBridgeMetrics() {
-  const registry = new Registry();
+  const registry = createMetricsRegistry('bridge');
   const delivered = new Counter({
     name: 'bridge_events_delivered_total',
     help: 'Events published to Redis.',

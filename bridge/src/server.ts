@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { createLogger } from '@supergraph/common';
+import { createLogger, mountHealthRoutes, Readiness, serveMetrics } from '@supergraph/common';
 import { createBridgeMetrics, type BridgeMetrics } from './bridgeMetrics.ts';
 import { bridgeTopology, type BridgeTopology } from './bridgeTopology.ts';
 import type { BridgeConfig } from './config.ts';
@@ -42,13 +42,22 @@ export async function startBridge(config: BridgeConfig): Promise<Bridge> {
   const app = express();
   const httpServer = http.createServer(app);
   app.disable('x-powered-by');
+  // The bridge's own /health (its connections by name), answered before the shared routes' alias.
   app.get('/health', (_req, res) => {
     const body = health();
     res.status(body.status === 'ok' ? 200 : 503).json(body);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  const readiness = new Readiness(
+    {
+      rabbitmq: async () => {
+        if (!consumer.isConsuming()) throw new Error('not consuming its queue');
+      },
+      redis: () => redis.ping(),
+    },
+    { timeoutMs: config.READINESS_TIMEOUT_MS, cacheMs: config.READINESS_CACHE_MS },
+  );
+  mountHealthRoutes(app, { service: 'bridge', readiness, logger });
+  if (config.METRICS_ENABLED) app.get('/metrics', serveMetrics(metrics.registry, config.METRICS_TOKEN));
   // Listen first: a port clash then fails start-up before any connection is opened.
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

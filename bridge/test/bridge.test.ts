@@ -117,6 +117,13 @@ describe('/health and /metrics', () => {
     });
   });
 
+  it('answers /health/live, and /health/ready naming RabbitMQ and Redis up', async () => {
+    expect((await fetch(`${bridge.url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${bridge.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', service: 'bridge', dependencies: { rabbitmq: 'up', redis: 'up' } });
+  });
+
   it('exposes the counters on /metrics as they move', async () => {
     const scrape = async () => {
       const text = await (await fetch(`${bridge.url}/metrics`)).text();

@@ -68,6 +68,11 @@ describe('when Redis is unavailable', () => {
       return current.status === 503 && current;
     });
     expect(health.body).toEqual({ status: 'unavailable', service: 'bridge', rabbitmq: 'connected', redis: 'disconnected' });
+    const ready = await waitFor('/health/ready to name Redis down', async () => {
+      const response = await fetch(`${bridge.url}/health/ready`);
+      return response.status === 503 && ((await response.json()) as Record<string, unknown>);
+    });
+    expect(ready).toEqual({ status: 'unavailable', service: 'bridge', dependencies: { rabbitmq: 'up', redis: 'down' } });
   });
 
   it.each(['refuse', 'hang'] as const)('retries an event with backoff while Redis connections %s, then delivers it once', async (mode) => {

@@ -1,13 +1,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import type { Registry } from 'prom-client';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { createArmor, documentLimits } from './armor.ts';
 import { createFormatError } from './formatError.ts';
+import { mountHealthRoutes } from './health/healthRoutes.ts';
+import { Readiness, type Dependencies } from './health/readiness.ts';
 import type { Logger } from './logger.ts';
+import { createMetricsRegistry } from './metrics/metricsRegistry.ts';
+import { requestMetrics } from './metrics/requestMetrics.ts';
+import { serveMetrics } from './metrics/serveMetrics.ts';
 import { nestingGuard } from './nestingGuard.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
 import { requireRouterSignature } from './requireRouterSignature.ts';
@@ -16,7 +22,7 @@ import { textInputGuard } from './textInputGuard.ts';
 import { traceRequests } from './tracing/traceRequests.ts';
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
-  /** Service name, used in logs and `/health`. */
+  /** Service name, used in logs, `/health` and as every metric's `service` label. */
   name: string;
   port: number;
   host: string;
@@ -29,8 +35,16 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
    * `peerAddress` is the TCP peer's (undefined once its socket has closed).
    */
   context: (request: { headers: http.IncomingHttpHeaders; peerAddress: string | undefined; requestId: string; logger: Logger }) => Promise<TContext>;
-  /** Throws when a dependency is down; `/health` answers 503 then. */
-  checkHealth?: () => Promise<void>;
+  /**
+   * What `/health/ready` (and `/health`) checks, by name: each throws when
+   * its dependency is down, and the 503 names it. @default none: ready while up
+   */
+  dependencies?: Dependencies;
+  /**
+   * Where the service's metrics go, served at `/metrics`; the caller passes
+   * one to register metrics of its own on it. @default a new registry
+   */
+  metrics?: Registry;
   /** Answer introspection queries. @default true unless NODE_ENV=production */
   introspection?: boolean;
   /** Plugins of this service's own, after the shared ones. */
@@ -60,6 +74,8 @@ export interface RunningServer {
   port: number;
   httpServer: http.Server;
   apollo: ApolloServer<BaseContext>;
+  /** The service's Prometheus registry (served at `/metrics` unless METRICS_ENABLED=false). */
+  metrics: Registry;
   stop: () => Promise<void>;
 }
 
@@ -67,8 +83,9 @@ export interface RunningServer {
  * The HTTP shell shared by the router and every subgraph: Apollo Server with
  * the armor limits, documents bounded in size and nesting before they are
  * parsed, text the databases cannot store refused, masked internal errors,
- * request ids, a server span per request when tracing is on, `/health`, and a
- * drain on stop so in-flight requests finish.
+ * request ids, a server span per request when tracing is on, request metrics
+ * at `/metrics`, `/health/live` and `/health/ready`, and a drain on stop so
+ * in-flight requests finish.
  */
 export async function serveGraphQL<TContext extends BaseContext>(
   options: ServeGraphQLOptions<TContext>,
@@ -76,6 +93,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const app = express();
   const httpServer = http.createServer(app);
   const armor = createArmor(options.config);
+  const metrics = options.metrics ?? createMetricsRegistry(options.name);
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
     validationRules: armor.validationRules,
@@ -93,6 +111,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     plugins: [
       ...armor.plugins,
       textInputGuard<TContext>(),
+      requestMetrics<TContext>(metrics, options.config.METRICS_MAX_OPERATION_NAMES),
       drainInOrder(options.drainFirst, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.config.SHUTDOWN_GRACE_MS })),
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which we do not use; they only cost time.
@@ -105,15 +124,13 @@ export async function serveGraphQL<TContext extends BaseContext>(
   app.disable('x-powered-by');
   // An ETag hashes every answer for a conditional GET no GraphQL client makes (answers to POSTs are never revalidated).
   app.disable('etag');
-  app.get('/health', async (_req, res) => {
-    try {
-      await options.checkHealth?.();
-      res.json({ status: 'ok', service: options.name, ...options.healthDetails?.() });
-    } catch (error) {
-      options.logger.warn({ err: error }, 'health check failed');
-      res.status(503).json({ status: 'unavailable', service: options.name });
-    }
+  mountHealthRoutes(app, {
+    service: options.name,
+    readiness: new Readiness(options.dependencies ?? {}, { timeoutMs: options.config.READINESS_TIMEOUT_MS, cacheMs: options.config.READINESS_CACHE_MS }),
+    logger: options.logger,
+    details: options.healthDetails,
   });
+  if (options.config.METRICS_ENABLED) app.get('/metrics', serveMetrics(metrics, options.config.METRICS_TOKEN));
   options.routes?.(app);
   const signature = options.routerSignatureSecrets ? requireRouterSignature(options.routerSignatureSecrets, options.logger) : null;
   app.use(
@@ -152,6 +169,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     port,
     httpServer,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
+    metrics,
     stop: () => apollo.stop(),
   };
 }

@@ -5,6 +5,8 @@ import type { OutboxConfig } from './events/outboxConfig.ts';
 import type { OutboxRelay } from './events/outboxRelay.ts';
 import { startSubgraphOutbox, type SubgraphEvents } from './events/subgraphOutbox.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetricsRegistry } from './metrics/metricsRegistry.ts';
+import { READINESS_PROBE_SQL, statementMetrics } from './metrics/statementMetrics.ts';
 import { serveGraphQL, type RunningServer } from './serveGraphQL.ts';
 import { settleWithin } from './settleWithin.ts';
 import { traceRootFields } from './tracing/traceRootFields.ts';
@@ -39,8 +41,8 @@ export type RunningSubgraph<Db> = RunningServer & {
 };
 
 /**
- * The bootstrap every subgraph shares: SQL debug logging, the HTTP shell,
- * a `/health` that checks the database, the router's signature required on
+ * The bootstrap every subgraph shares: SQL debug logging and statement
+ * counts, the HTTP shell, a `/health/ready` that checks the database, the router's signature required on
  * every request and the caller's token verified again (never trust the
  * network between router and subgraph), a span per root field when tracing
  * is on, the outbox relay,
@@ -52,7 +54,12 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
 ): Promise<RunningSubgraph<Db>> {
   const { name, config, db } = options;
   const logger = createLogger(name, config.LOG_LEVEL);
-  db.$on('query', (event) => logger.debug({ sql: event.query, ms: event.duration }, 'sql'));
+  const metrics = createMetricsRegistry(name);
+  const { countStatement } = statementMetrics(metrics);
+  db.$on('query', (event) => {
+    countStatement(event.query);
+    logger.debug({ sql: event.query, ms: event.duration }, 'sql');
+  });
   if (!config.SUBGRAPH_SIGNING_SECRETS) {
     // parseConfig already refuses this; a config built another way must not open the subgraph either.
     if (config.NODE_ENV === 'production') throw new Error(`${name}: SUBGRAPH_SIGNING_SECRETS must be set in production`);
@@ -66,7 +73,8 @@ export async function serveSubgraph<Db extends SubgraphDb, TContext extends Base
     logger,
     apollo: { schema: traceRootFields(options.schema, name) },
     routerSignatureSecrets: config.SUBGRAPH_SIGNING_SECRETS,
-    checkHealth: async () => void (await db.$executeRawUnsafe('SELECT 1')),
+    metrics,
+    dependencies: { database: () => db.$executeRawUnsafe(READINESS_PROBE_SQL) },
     context: async ({ headers, requestId, logger }) =>
       options.context({ db, viewer: await viewerFromAuthorization(headers.authorization, config), requestId, logger }),
   });

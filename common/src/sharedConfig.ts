@@ -49,6 +49,28 @@ export const sharedConfigSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Share of new traces recorded, 0 to 1; a request that comes with a trace keeps its caller's decision. @default 1 */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** Serve Prometheus metrics at `/metrics`. @default true */
+  METRICS_ENABLED: z.stringbool().default(true),
+  /**
+   * When set, `/metrics` answers only scrapes sending `Authorization: Bearer
+   * <token>` (at least 16 characters); set it wherever the port is reachable
+   * by more than the scraper. Blank is unset. @default unset
+   */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .pipe(z.string().min(16).optional()),
+  /**
+   * Distinct operation names that get series of their own in
+   * `graphql_request_duration_seconds`; later ones are counted as `other`,
+   * so names clients choose cannot grow the metrics without bound. @default 200
+   */
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).default(200),
+  /** How long each dependency check of `/health/ready` may take before it counts as down, in ms. @default 2000 */
+  READINESS_TIMEOUT_MS: positiveInt(2_000),
+  /** How long a `/health/ready` answer is reused before the dependencies are asked again, in ms (0: every probe). @default 1000 */
+  READINESS_CACHE_MS: z.coerce.number().int().min(0).default(1_000),
 });
 
 export type SharedConfig = z.infer<typeof sharedConfigSchema>;

@@ -7,6 +7,12 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ NODE_ENV: 'development', ARMOR_MAX_DEPTH: 12, ARMOR_MAX_ALIASES: 15, ARMOR_MAX_TOKENS: 2000, ARMOR_MAX_DIRECTIVES: 50 });
   });
 
+  it('reads a blank METRICS_TOKEN as unset and refuses one shorter than 16 characters', () => {
+    expect(parseConfig(sharedConfigSchema, { METRICS_TOKEN: ' ' }, 'svc').METRICS_TOKEN).toBeUndefined();
+    expect(parseConfig(sharedConfigSchema, { METRICS_TOKEN: 'a-token-of-16-chars' }, 'svc').METRICS_TOKEN).toBe('a-token-of-16-chars');
+    expect(() => parseConfig(sharedConfigSchema, { METRICS_TOKEN: 'short' }, 'svc')).toThrow(/METRICS_TOKEN/);
+  });
+
   it('names every invalid setting', () => {
     expect(() => parseConfig(sharedConfigSchema, { ARMOR_MAX_DEPTH: 'deep', LOG_LEVEL: 'loud' }, 'svc')).toThrow(
       /svc: invalid configuration[\s\S]*ARMOR_MAX_DEPTH[\s\S]*LOG_LEVEL|svc: invalid configuration[\s\S]*LOG_LEVEL[\s\S]*ARMOR_MAX_DEPTH/,

@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { createLogger, serveGraphQL, sessionFromAuthorization, settleWithin, type Logger, type RunningServer } from '@supergraph/common';
+import { createLogger, createMetricsRegistry, serveGraphQL, sessionFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
 import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
@@ -9,6 +9,8 @@ import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts'
 import { deduplicatingFetcher } from './deduplication/deduplicatingFetcher.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
+import { createRouterMetrics } from './metrics/routerMetrics.ts';
+import { timedFetcher } from './metrics/timedFetcher.ts';
 import { DocumentRegistry } from './persistedDocuments/documentRegistry.ts';
 import { persistedQueryCache } from './persistedDocuments/persistedQueryCache.ts';
 import { registeredOperationsOnly } from './persistedDocuments/registeredOperationsOnly.ts';
@@ -19,6 +21,7 @@ import { rateLimitGuard } from './rateLimit/rateLimitGuard.ts';
 import { rejectSubscriptionsOverHttp } from './rejectSubscriptionsOverHttp.ts';
 import type { RouterConfig } from './config.ts';
 import type { RouterContext } from './routerContext.ts';
+import { routerDependencies } from './routerReadiness.ts';
 import { signingFetcher } from './signingFetcher.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
@@ -30,6 +33,7 @@ import { createOperationStarter, type OperationStarter } from './subscriptions/o
 import { createSseHandler } from './subscriptions/sseHandler.ts';
 import { startSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 import { enforcedSecurityManager, withEnforcedSecurityLinks } from './supergraph/enforcedSecurityLinks.ts';
+import { subgraphsOf } from './supergraph/subgraphsOf.ts';
 import { loadSupergraphConfig } from './supergraphConfig.ts';
 import { trackOperations } from './trackOperations.ts';
 
@@ -58,6 +62,8 @@ export interface RouterRuntime {
  */
 export async function startRouter(config: RouterConfig, runtime: RouterRuntime = {}): Promise<Router> {
   const logger = createLogger('router', config.LOG_LEVEL);
+  const registry = createMetricsRegistry('router');
+  const metrics = createRouterMetrics(registry);
   const reloads = { applied: 0, rejected: 0 };
   const supergraphSdl = config.SUPERGRAPH_FILE
     ? enforcedSecurityManager(publishedSupergraph(config.SUPERGRAPH_FILE, logger, () => reloads.rejected++))
@@ -67,12 +73,18 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
   const signingSecret = config.SUBGRAPH_SIGNING_SECRETS?.[0];
   const signed = signingSecret ? signingFetcher(transport.fetcher, signingSecret) : transport.fetcher;
   const deduplicated = { operations: 0, fetches: 0 };
-  const fetcher = config.DEDUPLICATE_SUBGRAPH_FETCHES ? deduplicatingFetcher(signed, (joined) => joined && deduplicated.fetches++) : signed;
+  const fetcher = config.DEDUPLICATE_SUBGRAPH_FETCHES
+    ? deduplicatingFetcher(signed, (joined) => {
+        if (!joined) return;
+        deduplicated.fetches++;
+        metrics.deduplicated.inc({ kind: 'fetch' });
+      })
+    : signed;
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
     // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher }),
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: timedFetcher(fetcher, name, metrics) }),
   });
   const limiterStore = await LimiterStore.open({
     redisUrl: config.REDIS_URL,
@@ -85,15 +97,23 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     costGuard({ limit: config.COST_LIMIT, defaultListSize: config.COST_DEFAULT_LIST_SIZE, exposeCost: config.COST_EXTENSIONS }),
     rateLimitGuard(limiterStore, config, logger),
   ];
-  const registry = await DocumentRegistry.load(config.PERSISTED_DOCUMENTS, config.PERSISTED_DOCUMENTS_ONLY);
-  const persisted = persistedQueryCache(registry, { redisUrl: config.REDIS_URL, logger });
-  if (registry.size) logger.info({ documents: registry.size, registeredOnly: registry.registeredOnly }, 'persisted documents loaded');
-  const guarded = new GuardedGateway(gateway, guards, config.DEDUPLICATE_OPERATIONS ? (executor) => deduplicatingExecutor(executor, (joined) => joined && deduplicated.operations++) : undefined);
+  const documents = await DocumentRegistry.load(config.PERSISTED_DOCUMENTS, config.PERSISTED_DOCUMENTS_ONLY);
+  const persisted = persistedQueryCache(documents, { redisUrl: config.REDIS_URL, logger, onHit: (cache) => metrics.cacheHits.inc({ cache }) });
+  if (documents.size) logger.info({ documents: documents.size, registeredOnly: documents.registeredOnly }, 'persisted documents loaded');
+  const countJoinedOperation = (joined: boolean) => {
+    if (!joined) return;
+    deduplicated.operations++;
+    metrics.deduplicated.inc({ kind: 'operation' });
+  };
+  const guarded = new GuardedGateway(gateway, guards, config.DEDUPLICATE_OPERATIONS ? (executor) => deduplicatingExecutor(executor, countJoinedOperation) : undefined);
   let apiSchema: GraphQLSchema | undefined;
   let hub: SubscriptionHub | null = null;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+  // What readiness probes: the subgraphs of the supergraph served now.
+  let subgraphs = new Map<string, string>();
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     const reloaded = apiSchema !== undefined;
     apiSchema = schema;
+    subgraphs = subgraphsOf(coreSupergraphSdl, config.routingUrls);
     if (reloaded) reloads.applied++;
     // Live subscriptions carry on across a reload unless their document no longer validates.
     if (reloaded && hub) {
@@ -121,7 +141,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     apollo: { gateway: guarded },
     // GraphiQL reads the schema by introspection: enabling it in production enables that too.
     introspection: config.GRAPHIQL_ENABLED || config.NODE_ENV !== 'production',
-    plugins: [rejectSubscriptionsOverHttp(), registeredOperationsOnly(registry), trackOperations(operations)],
+    plugins: [rejectSubscriptionsOverHttp(), registeredOperationsOnly(documents), trackOperations(operations)],
+    metrics: registry,
+    dependencies: routerDependencies(() => subgraphs, config.REDIS_URL ? () => limiterStore.ping() : undefined, config.READINESS_TIMEOUT_MS),
     persistedQueries: { cache: persisted.cache, ttl: 24 * 60 * 60 },
     drainFirst: () => drainSockets(),
     routes: (app) => {
@@ -142,7 +164,9 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
       ? redisEventSource({ url: config.REDIS_URL, channelPrefix: config.EVENTS_CHANNEL_PREFIX, dedupePrefix: config.EVENTS_DEDUPE_PREFIX, logger })
       : undefined);
   if (!eventSource) logger.info('no REDIS_URL: subscriptions are disabled');
-  hub = eventSource ? new SubscriptionHub(eventSource, logger) : null;
+  hub = eventSource
+    ? new SubscriptionHub(eventSource, logger, (event) => metrics.eventDeliveryLag.observe(Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000))
+    : null;
   starter = createOperationStarter({
     config,
     logger,
@@ -151,9 +175,14 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     gateway: guarded,
     hub,
     limits: subscriptionLimits,
-    registry,
+    registry: documents,
   });
   const subscriptionServer = startSubscriptionServer({ httpServer: server.httpServer, config, logger, starter, limits: subscriptionLimits });
+  metrics.observe({
+    subscriptions: () => hub?.subscriberCount ?? 0,
+    webSockets: () => subscriptionServer.wsServer.clients.size,
+    sseStreams: () => sse.open,
+  });
 
   let stopped: Promise<void> | undefined;
   drainSockets = async () => {
@@ -173,7 +202,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
         await operations.settled(config.SHUTDOWN_GRACE_MS);
         await limiterStore.close();
         await persisted.close();
-        if (!(await settleWithin(transport.close(), config.SHUTDOWN_GRACE_MS))) await transport.destroy();
+        await transport.close(config.SHUTDOWN_GRACE_MS);
       })()),
   };
 }

@@ -12,13 +12,24 @@ import type { DocumentRegistry } from './documentRegistry.ts';
  * in-memory LRU. Redis failing is a miss (the client sends the document
  * again), never an error.
  */
-export function persistedQueryCache(registry: DocumentRegistry, options: { redisUrl?: string; logger: Logger }): { cache: KeyValueCache<string>; close: () => Promise<void> } {
+export function persistedQueryCache(
+  registry: DocumentRegistry,
+  options: { redisUrl?: string; logger: Logger; onHit?: (cache: 'persisted_documents' | 'apq') => void },
+): { cache: KeyValueCache<string>; close: () => Promise<void> } {
   const { store, close } = runtimeStore(options);
   const hashOf = (key: string) => /[0-9a-f]{64}$/i.exec(key)?.[0];
   const cache: KeyValueCache<string> = {
     async get(key) {
       const hash = hashOf(key);
-      return (hash && registry.byHash(hash)) ?? (registry.registeredOnly ? undefined : store.get(key));
+      const registered = hash && registry.byHash(hash);
+      if (registered) {
+        options.onHit?.('persisted_documents');
+        return registered;
+      }
+      if (registry.registeredOnly) return undefined;
+      const remembered = await store.get(key);
+      if (remembered !== undefined) options.onHit?.('apq');
+      return remembered;
     },
     async set(key, value, setOptions) {
       // With registered documents only, nothing a client sends is remembered.

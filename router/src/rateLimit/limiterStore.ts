@@ -107,6 +107,11 @@ export class LimiterStore {
     }
   }
 
+  /** Throws unless Redis answers now (readiness); without REDIS_URL there is nothing to ask. */
+  async ping(): Promise<void> {
+    await this.redis?.ping();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.redis?.quit().catch(() => this.redis?.disconnect());

@@ -186,6 +186,10 @@ export function createSseHandler(options: SseOptions) {
         else res.end();
       }),
     ],
+    /** Streams open now. */
+    get open(): number {
+      return open.size;
+    },
     /** Refuses new streams and ends the open ones with SERVICE_UNAVAILABLE, so their clients reconnect elsewhere. */
     close: async () => {
       closing = true;

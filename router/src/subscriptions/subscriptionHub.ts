@@ -63,6 +63,8 @@ export class SubscriptionHub {
   constructor(
     private readonly source: EventSource,
     private readonly logger: Logger,
+    /** Told of each live event once its result is pushed to a group's subscribers (the delivery lag metric). */
+    private readonly onDelivered: (event: EventEnvelope) => void = () => {},
   ) {}
 
   /**
@@ -193,7 +195,9 @@ export class SubscriptionHub {
   private async deliver(group: Group, event: EventEnvelope): Promise<void> {
     if (group.sinks.size === 0) return;
     const result = await this.resolve(group.spec, event, group.sinks.size);
-    if (result) for (const sink of group.sinks) sink.push(result);
+    if (!result) return;
+    for (const sink of group.sinks) sink.push(result);
+    this.onDelivered(event);
   }
 
   /**
