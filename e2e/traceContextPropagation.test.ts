@@ -1,34 +1,15 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTracing, recordSpans, TRACEPARENT_PATTERN, type SpanRecorder } from '@supergraph/common';
-import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
 import { graphql } from '../test/kit/graphql.ts';
-import { startRecordingProxy } from '../test/kit/recordingProxy.ts';
-import { startSubgraphForTest, type StartedSubgraph } from '../test/kit/subgraphs.ts';
+import { routerRecordingUsers } from '../test/kit/recordingProxy.ts';
 
 // The router in front of a proxy that records what reaches the users
 // subgraph. The file starts with tracing off; the second block turns it on.
-let users: StartedSubgraph<'users'>;
-let notes: StartedSubgraph<'notes'>;
-let orders: StartedSubgraph<'orders'>;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
-let router: Router;
+const recorded = routerRecordingUsers();
 
-beforeAll(async () => {
-  [users, notes, orders] = await Promise.all([startSubgraphForTest('users'), startSubgraphForTest('notes'), startSubgraphForTest('orders')]);
-  proxy = await startRecordingProxy(users.url);
-  router = await startRouter(
-    loadRouterConfig({ ...process.env, ROUTER_PORT: '0', USERS_ROUTING_URL: proxy.url, NOTES_ROUTING_URL: notes.url, ORDERS_ROUTING_URL: orders.url }),
-  );
-});
-afterAll(async () => {
-  await router?.stop();
-  await proxy?.stop();
-  await Promise.all([users?.stop(), notes?.stop(), orders?.stop()]);
-});
-
-const usersQuery = (requestId: string) => graphql(router.url, '{ users(first: 1) { totalCount } }', {}, { headers: { 'x-request-id': requestId } });
-const forwarded = (requestId: string) => proxy.requests.find((headers) => headers['x-request-id'] === requestId)!;
+const usersQuery = (requestId: string) => graphql(recorded.router.url, '{ users(first: 1) { totalCount } }', {}, { headers: { 'x-request-id': requestId } });
+const forwarded = (requestId: string) => recorded.proxy.requests.find((headers) => headers['x-request-id'] === requestId)!;
 
 describe('with tracing off', () => {
   it('registers no tracer provider and sends subgraphs no traceparent', async () => {
@@ -41,7 +22,7 @@ describe('with tracing off', () => {
   });
 
   it("ignores a client's traceparent rather than passing it on", async () => {
-    await graphql(router.url, '{ users(first: 1) { totalCount } }', {}, {
+    await graphql(recorded.router.url, '{ users(first: 1) { totalCount } }', {}, {
       headers: { 'x-request-id': 'off-2', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     });
     expect(forwarded('off-2')).not.toHaveProperty('traceparent');
@@ -68,7 +49,7 @@ describe('with tracing on', () => {
   });
 
   it("continues the trace a client's traceparent starts", async () => {
-    await graphql(router.url, '{ users(first: 1) { totalCount } }', {}, {
+    await graphql(recorded.router.url, '{ users(first: 1) { totalCount } }', {}, {
       headers: { 'x-request-id': 'on-2', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     });
     expect(String(forwarded('on-2').traceparent)).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/);

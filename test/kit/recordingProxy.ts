@@ -1,5 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
+import { afterAll, beforeAll } from 'vitest';
+import { startSubgraphForTest } from './subgraphs.ts';
 
 /** An HTTP proxy in front of a service that remembers the headers of every request it forwards and counts connections. */
 export async function startRecordingProxy(target: string) {
@@ -30,4 +33,36 @@ export async function startRecordingProxy(target: string) {
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export type RecordingProxy = Awaited<ReturnType<typeof startRecordingProxy>>;
+
+/**
+ * The three subgraphs behind a router whose requests to the users subgraph
+ * pass through a recording proxy: what the router sends a subgraph, header
+ * by header.
+ */
+export async function startRouterRecordingUsers(): Promise<{ router: Router; proxy: RecordingProxy; stop: () => Promise<void> }> {
+  const [users, notes, orders] = await Promise.all([startSubgraphForTest('users'), startSubgraphForTest('notes'), startSubgraphForTest('orders')]);
+  const proxy = await startRecordingProxy(users.url);
+  const router = await startRouter(
+    loadRouterConfig({ ...process.env, ROUTER_PORT: '0', USERS_ROUTING_URL: proxy.url, NOTES_ROUTING_URL: notes.url, ORDERS_ROUTING_URL: orders.url }),
+  );
+  return {
+    router,
+    proxy,
+    stop: async () => {
+      await router.stop();
+      await proxy.stop();
+      await Promise.all([users.stop(), notes.stop(), orders.stop()]);
+    },
+  };
+}
+
+/** `startRouterRecordingUsers` for a whole test file: started before its tests, stopped after them. */
+export function routerRecordingUsers(): { router: Router; proxy: RecordingProxy } {
+  const started = {} as Awaited<ReturnType<typeof startRouterRecordingUsers>>;
+  beforeAll(async () => void Object.assign(started, await startRouterRecordingUsers()));
+  afterAll(() => started.stop?.());
+  return started;
 }
