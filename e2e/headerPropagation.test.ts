@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { graphql } from '../test/kit/graphql.ts';
 import { routerRecordingUsers } from '../test/kit/recordingProxy.ts';
 import { tokenFor } from '../test/kit/tokens.ts';
