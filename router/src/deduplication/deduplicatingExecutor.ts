@@ -16,7 +16,23 @@ export function deduplicatingExecutor(executor: GatewayExecutor, onRun?: (joined
   return async (requestContext) => {
     if (requestContext.operation.operation !== 'query') return executor(requestContext);
     const { authorization } = requestContext.context as RouterContext;
-    const key = [requestContext.queryHash, requestContext.operationName ?? '', JSON.stringify(requestContext.request.variables ?? {}), authorization ?? ''].join('\n');
+    const variables = variablesKey(requestContext.request.variables);
+    if (variables === null) return executor(requestContext);
+    const key = [requestContext.queryHash, requestContext.operationName ?? '', variables, authorization ?? ''].join('\n');
     return { ...(await shared.run(key, () => executor(requestContext))) };
   };
+}
+
+/**
+ * The variables as part of a key, or null when they nest too deep for
+ * JSON.stringify: such a request runs on its own, and execution refuses the
+ * variable (or ignores it when the operation does not declare it).
+ */
+function variablesKey(variables: Record<string, unknown> | undefined): string | null {
+  try {
+    return JSON.stringify(variables ?? {});
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
 }
