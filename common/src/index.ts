@@ -23,6 +23,7 @@ export * from './settleWithin.ts';
 export * from './events/eventContract.ts';
 export * from './events/eventEnvelope.ts';
 export * from './events/eventsExchange.ts';
+export * from './events/eventConsumer.ts';
 export * from './events/outbox.ts';
 export * from './events/eventPublisher.ts';
 export * from './events/outboxConfig.ts';

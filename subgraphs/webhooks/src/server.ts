@@ -1,8 +1,7 @@
-import { createLogger, serveSubgraph, type EventEnvelope, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
+import { consumeEvents, createLogger, serveSubgraph, type EventConsumer, type EventEnvelope, type RunningSubgraph, type SubgraphEvents } from '@supergraph/common';
 import type { WebhooksConfig } from './config.ts';
 import type { WebhooksContext } from './context.ts';
 import { createWebhooksDb, type WebhooksDb } from './db.ts';
-import { consumeWebhookEvents, type WebhookEventConsumer } from './delivery/consumeWebhookEvents.ts';
 import { startDeliveryWorker, type DeliveryWorker } from './delivery/deliveryWorker.ts';
 import { createDeliveryAgent } from './delivery/sendAttempt.ts';
 import { takeInEvent } from './delivery/takeInEvent.ts';
@@ -15,7 +14,7 @@ export type WebhooksSubgraph = RunningSubgraph<WebhooksDb> & {
   /** The delivery worker, or null with WEBHOOKS_WORKER=false. */
   worker: DeliveryWorker | null;
   /** The RabbitMQ intake, or null without AMQP_URL or with WEBHOOKS_WORKER=false. */
-  consumer: WebhookEventConsumer | null;
+  consumer: EventConsumer | null;
 };
 
 /**
@@ -64,7 +63,7 @@ export async function startWebhooksSubgraph(config: WebhooksConfig, events?: Sub
   };
   const consumer =
     worker && config.AMQP_URL
-      ? consumeWebhookEvents({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, queue: config.WEBHOOKS_QUEUE, takeIn, logger })
+      ? consumeEvents({ url: config.AMQP_URL, exchange: config.AMQP_EXCHANGE, queue: config.WEBHOOKS_QUEUE, takeIn, logger })
       : null;
   return {
     ...subgraph,

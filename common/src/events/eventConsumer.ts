@@ -1,19 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { parseEvent, type EventEnvelope, type Logger } from '@supergraph/common';
+import type { Logger } from '../logger.ts';
+import { parseEvent, type EventEnvelope } from './eventEnvelope.ts';
 
-export interface WebhookEventConsumerOptions {
+export interface EventConsumerOptions {
   url: string;
   exchange: string;
-  /** Durable queue of its own, bound with `#`; unreadable messages go to `<queue>.dead`. */
+  /** Durable queue of the consumer's own; unreadable messages go to `<queue>.dead`. */
   queue: string;
+  /** Routing keys (event types, or patterns like `payment.*`) the queue is bound with. @default ['#'] */
+  bindings?: string[];
   /** Takes an event in; resolves once it is durably recorded (then it is acked). Must be idempotent by event id. */
   takeIn: (event: EventEnvelope) => Promise<unknown>;
   logger: Logger;
 }
 
-export interface WebhookEventConsumer {
+export interface EventConsumer {
   isConsuming(): boolean;
   stop(): Promise<void>;
 }
@@ -24,15 +27,16 @@ const PREFETCH = 20;
 const REQUEUE_DELAY_MS = 1_000;
 
 /**
- * The delivery worker's intake: a durable queue of its own on the events
- * exchange, consumed with manual acks. A message is acked only after its
- * event and deliveries are committed, so a crash before that leaves it in
- * the queue; intake is idempotent by event id, so a redelivery creates
- * nothing twice. A message that is not an event is dead-lettered by the
+ * A consumer of the events exchange other than the bridge (a delivery
+ * worker, a saga step): a durable queue of its own, consumed with manual
+ * acks. A message is acked only after `takeIn` resolved, i.e. after its
+ * effect is committed, so a crash before that leaves it in the queue;
+ * `takeIn` must be idempotent by event id (an inbox table written in the
+ * same transaction as the effect), so a redelivery changes nothing. A message that is not an event is dead-lettered by the
  * broker (rejected without requeue; the queue names `<queue>.dead`).
  * amqp-connection-manager reconnects and re-runs the setup on its own.
  */
-export function consumeWebhookEvents(options: WebhookEventConsumerOptions): WebhookEventConsumer {
+export function consumeEvents(options: EventConsumerOptions): EventConsumer {
   const { exchange, queue, logger } = options;
   const deadLetters = `${queue}.dead`;
   const stopping = new AbortController();
@@ -42,10 +46,10 @@ export function consumeWebhookEvents(options: WebhookEventConsumerOptions): Webh
 
   const manager = connect([options.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 1, connectionOptions: { timeout: 5_000 } });
   manager.on('disconnect', ({ err }) => {
-    if (!stopping.signal.aborted) logger.warn({ err }, 'webhooks: lost the RabbitMQ connection, reconnecting');
+    if (!stopping.signal.aborted) logger.warn({ err }, `${queue}: lost the RabbitMQ connection, reconnecting`);
   });
   const wrapper = manager.createChannel({
-    name: 'webhooks',
+    name: queue,
     setup: async (next: ConfirmChannel) => {
       channel = next;
       next.on('close', () => {
@@ -56,14 +60,14 @@ export function consumeWebhookEvents(options: WebhookEventConsumerOptions): Webh
       await next.assertQueue(deadLetters, { durable: true });
       await next.bindQueue(deadLetters, deadLetters, '');
       await next.assertQueue(queue, { durable: true, deadLetterExchange: deadLetters });
-      await next.bindQueue(queue, exchange, '#');
+      for (const key of options.bindings ?? ['#']) await next.bindQueue(queue, exchange, key);
       await next.prefetch(PREFETCH);
       ({ consumerTag } = await next.consume(queue, (message) => {
         if (message) inHand = inHand.then(() => handle(next, message));
       }));
     },
   });
-  wrapper.on('error', (err: Error) => logger.error({ err, queue }, 'webhooks: RabbitMQ channel setup failed'));
+  wrapper.on('error', (err: Error) => logger.error({ err, queue }, `${queue}: RabbitMQ channel setup failed`));
 
   async function handle(from: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     if (stopping.signal.aborted) return;
@@ -71,14 +75,14 @@ export function consumeWebhookEvents(options: WebhookEventConsumerOptions): Webh
     try {
       event = parseEvent(message.content);
     } catch (error) {
-      logger.warn({ reason: (error as Error).message, routingKey: message.fields.routingKey }, 'webhooks: not an event, dead-lettered');
+      logger.warn({ reason: (error as Error).message, routingKey: message.fields.routingKey }, `${queue}: not an event, dead-lettered`);
       return settle(() => from.nack(message, false, false));
     }
     try {
       await options.takeIn(event);
       settle(() => from.ack(message));
     } catch (err) {
-      logger.warn({ err, eventId: event.id }, 'webhooks: could not take an event in, requeueing it');
+      logger.warn({ err, eventId: event.id }, `${queue}: could not take an event in, requeueing it`);
       await sleep(REQUEUE_DELAY_MS, undefined, { signal: stopping.signal }).catch(() => {});
       settle(() => from.nack(message, false, true));
     }
