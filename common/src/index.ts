@@ -24,6 +24,7 @@ export * from './events/eventContract.ts';
 export * from './events/eventEnvelope.ts';
 export * from './events/eventsExchange.ts';
 export * from './events/eventConsumer.ts';
+export * from './events/inbox.ts';
 export * from './events/outbox.ts';
 export * from './events/eventPublisher.ts';
 export * from './events/outboxConfig.ts';

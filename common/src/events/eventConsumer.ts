@@ -16,6 +16,15 @@ export interface EventConsumerOptions {
   logger: Logger;
 }
 
+/**
+ * Thrown by `takeIn` for an event whose payload it cannot read (it breaks
+ * the contract the consumer relies on): retrying cannot help, so the
+ * message is dead-lettered like one that is not an event at all.
+ */
+export class MalformedEventError extends Error {
+  override readonly name = 'MalformedEventError';
+}
+
 export interface EventConsumer {
   isConsuming(): boolean;
   stop(): Promise<void>;
@@ -82,6 +91,10 @@ export function consumeEvents(options: EventConsumerOptions): EventConsumer {
       await options.takeIn(event);
       settle(() => from.ack(message));
     } catch (err) {
+      if (err instanceof MalformedEventError) {
+        logger.warn({ reason: err.message, eventId: event.id, type: event.type }, `${queue}: unreadable event, dead-lettered`);
+        return settle(() => from.nack(message, false, false));
+      }
       logger.warn({ err, eventId: event.id }, `${queue}: could not take an event in, requeueing it`);
       await sleep(REQUEUE_DELAY_MS, undefined, { signal: stopping.signal }).catch(() => {});
       settle(() => from.nack(message, false, true));
