@@ -33,6 +33,10 @@ const subgraphs: Record<string, Record<string, string>> = {
     WebhookDeliveryConnection: '../models.ts#WebhookDeliveryConnectionModel',
     WebhookEndpointWithSecret: '../models.ts#WebhookEndpointWithSecretModel',
   },
+  payments: {
+    Payment: './prisma/models.ts#PaymentModel',
+    Order: '../models.ts#OrderRef',
+  },
 };
 
 const config: CodegenConfig = {

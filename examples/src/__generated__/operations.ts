@@ -168,6 +168,8 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** At most 50 lines. */
   items: Array<OrderItem>;
+  /** Null until the payment step has taken the order in (a moment after it is placed). */
+  payment?: Maybe<Payment>;
   status: OrderStatus;
   totalCents: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -213,6 +215,37 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The payment of one order. Visible to the user who placed the order and to admins. */
+export type Payment = {
+  __typename?: 'Payment';
+  amountCents: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Why the provider declined it; null unless DECLINED. */
+  declineReason?: Maybe<PaymentDeclineReason>;
+  id: Scalars['ID']['output'];
+  /** The payment method token the order was placed with, e.g. `pm_card_ok`. */
+  method: Scalars['String']['output'];
+  order: Order;
+  status: PaymentStatus;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type PaymentDeclineReason =
+  | 'CARD_DECLINED'
+  | 'INSUFFICIENT_FUNDS';
+
+export type PaymentStatus =
+  /** The provider authorized the amount; the order is confirmed. */
+  | 'AUTHORIZED'
+  /** The provider refused; the order is cancelled. */
+  | 'DECLINED'
+  /** An authorized payment was given back because its order was cancelled. */
+  | 'REFUNDED'
+  /** The provider did not answer in time; the order is cancelled when the saga times out. */
+  | 'TIMED_OUT'
+  /** An authorization that never completed was voided: nothing was charged. */
+  | 'VOIDED';
+
 export type PlaceOrderInput = {
   /** 1 to 50 lines, each product at most once. */
   items: Array<OrderItemInput>;
@@ -253,6 +286,8 @@ export type Query = {
   order?: Maybe<Order>;
   /** The signed-in user's orders, newest first. `first` defaults to 20, at most 100. */
   orders: OrderConnection;
+  /** A payment by id; FORBIDDEN unless its order is the signed-in user's (or the viewer is an admin). */
+  payment?: Maybe<Payment>;
   /** A product by id, or null when there is none. */
   product?: Maybe<Product>;
   /** Products, newest first. `first` defaults to 20, at most 100. */
@@ -288,6 +323,11 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPaymentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
