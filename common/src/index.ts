@@ -25,6 +25,7 @@ export * from './events/eventEnvelope.ts';
 export * from './events/eventsExchange.ts';
 export * from './events/eventConsumer.ts';
 export * from './events/inbox.ts';
+export * from './events/readEventData.ts';
 export * from './events/outbox.ts';
 export * from './events/eventPublisher.ts';
 export * from './events/outboxConfig.ts';
