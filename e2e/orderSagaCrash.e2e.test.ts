@@ -51,7 +51,7 @@ async function killedBy(service: Service): Promise<NodeJS.Signals | null> {
 
 const one = async <T>(sql: pg.Client, text: string, values: unknown[] = []) => (await sql.query(text, values)).rows[0] as T;
 
-describe('the order saga after a crash', () => {
+describe('the order saga after a crash or an outage', () => {
   it('ends consistent when payments is killed between authorizing and publishing', async () => {
     const saga = await sagaBus();
     const orders = await startSubgraphForTest('orders', { env: saga.ordersEnv });
@@ -114,5 +114,29 @@ describe('the order saga after a crash', () => {
     expect(await state()).toEqual({ status: 'CONFIRMED', stock: 7 });
     expect(saga.typesFor(orderId)).toEqual(['order.placed', 'payment.authorized', 'order.confirmed']);
     expect(await payments.db.payment.count({ where: { orderId } })).toBe(1);
+  });
+
+  it('refunds an authorization that arrives after the timeout cancelled its order', async () => {
+    const saga = await sagaBus();
+    const orders = await startSubgraphForTest('orders', { env: { ...saga.ordersEnv, ORDERS_PAYMENT_TIMEOUT_MS: '1000', ORDERS_SWEEP_INTERVAL_MS: '200' } });
+    cleanups.push(() => orders.stop());
+    const { db: paymentsDb, sql } = await database('payments');
+    const paymentsEnv = { ...saga.paymentsEnv, PAYMENTS_DATABASE_URL: paymentsDb.url, PAYMENTS_PORT: String(await freePort()) };
+    // Payments declares its queue, then is down while the order waits for it.
+    const first = start('subgraphs/payments/src/main.ts', paymentsEnv);
+    await saga.consumerReady(saga.paymentsEnv.PAYMENTS_QUEUE!);
+    await first.stop();
+
+    const product = await orders.db.product.create({ data: { name: 'Late', priceCents: 500, stock: 10 } });
+    const placed = await graphql(orders.url, PLACE, { p: product.id }, { token: await tokenFor(randomUUID()) });
+    const orderId = placed.data!.placeOrder.id as string;
+    await waitFor('the timeout to cancel the order', async () => (await orders.db.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'CANCELLED', { timeoutMs: 20_000 });
+
+    start('subgraphs/payments/src/main.ts', paymentsEnv);
+    await waitFor('payment.refunded on the exchange', () => saga.typesFor(orderId).includes('payment.refunded'), { timeoutMs: 20_000 });
+    expect(saga.typesFor(orderId)).toEqual(['order.placed', 'order.cancelled', 'payment.authorized', 'payment.refunded']);
+    expect(await one(sql, `SELECT status::text FROM "Payment" WHERE "orderId" = $1`, [orderId])).toEqual({ status: 'REFUNDED' });
+    expect(await orders.db.order.findUniqueOrThrow({ where: { id: orderId } })).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_TIMEOUT' });
+    expect((await orders.db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(10);
   });
 });
