@@ -26,7 +26,7 @@ const running = new Set<number>();
 
 function npmStart(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, NODE_ENV: 'development' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS']) {
+  for (const name of ['USERS', 'NOTES', 'ORDERS', 'PAYMENTS']) {
     delete env[`${name}_DATABASE_URL`];
     env[`${name}_PORT`] = '0';
   }
@@ -93,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('npm start (embedded PostgreSQL, nothing installed)', () => {
-  it("serves the README's example query from seeded data, live and resumed subscriptions (graphql-ws, SSE), stops on Ctrl-C and keeps its data across restarts", async () => {
+  it("serves the README's example query from seeded data, live and resumed subscriptions (graphql-ws, SSE), the order saga, stops on Ctrl-C and keeps its data across restarts", async () => {
     const first = await npmStart();
     const answer = await askExampleQuery(first.url);
     expect(answer.errors).toBeUndefined();
@@ -124,6 +124,21 @@ describe('npm start (embedded PostgreSQL, nothing installed)', () => {
     const resumed = subscribe(sseClient(first.url, adminToken, { lastEventId: registered.extensions.event.id }), 'subscription { userRegistered { email } }');
     expect((await resumed.nth(1, 10_000)).data).toEqual({ userRegistered: { email: 'missed@example.com' } });
     resumed.dispose();
+
+    // The order saga in process: payments authorizes or declines, orders confirms or cancels.
+    const bobToken = await logIn(first.url, 'bob@example.com');
+    const place = async (paymentMethod: string) => {
+      const placed = await graphql(first.url, 'mutation($m: String!) { placeOrder(input: { items: [{ productId: "00000000-0000-4000-8000-100000000001", quantity: 1 }], paymentMethod: $m }, idempotencyKey: $m) { id } }', { m: paymentMethod }, { token: bobToken });
+      expect(placed.errors).toBeUndefined();
+      return placed.data!.placeOrder.id as string;
+    };
+    const settled = (id: string, status: string) =>
+      waitFor(`order ${id} to be ${status}`, async () => {
+        const read = await graphql(first.url, 'query($id: ID!) { order(id: $id) { status cancelReason payment { status } } }', { id }, { token: bobToken });
+        return read.data?.order.status === status && read.data.order.payment && read.data.order;
+      }, { timeoutMs: 20_000 });
+    expect(await settled(await place('pm_card_ok'), 'CONFIRMED')).toEqual({ status: 'CONFIRMED', cancelReason: null, payment: { status: 'AUTHORIZED' } });
+    expect(await settled(await place('pm_card_declined'), 'CANCELLED')).toEqual({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED', payment: { status: 'DECLINED' } });
     await interrupt(first);
     expect(first.output()).toContain('Stopping...');
 

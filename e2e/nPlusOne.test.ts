@@ -35,7 +35,8 @@ async function seedFiftyUsers() {
       await stack.orders.db.order.create({
         data: {
           userId,
-          status: 'PLACED',
+          status: 'CONFIRMED',
+          paymentMethod: 'pm_card_ok',
           totalCents: 300,
           idempotencyKey: `seed-${userId}-${n}`,
           requestHash: 'seed',

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createLogger, runMigrations } from '@supergraph/common';
 import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/notes';
-import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
+import { loadOrdersConfig, PAYMENT_EVENT_TYPES, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
+import { loadPaymentsConfig, ORDER_EVENT_TYPES, startPaymentsSubgraph } from '@supergraph/payments';
 import { loadRouterConfig, startRouter } from '@supergraph/router';
 import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
@@ -29,7 +30,7 @@ export function seedDemoData(env: NodeJS.ProcessEnv): boolean {
 export interface Supergraph {
   url: string;
   /** Where each subgraph listens; they answer only requests the router signed. */
-  subgraphUrls: { users: string; notes: string; orders: string };
+  subgraphUrls: { users: string; notes: string; orders: string; payments: string };
   stop: () => Promise<void>;
 }
 
@@ -54,7 +55,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
   };
 
   try {
-    const names = ['users', 'notes', 'orders'] as const;
+    const names = ['users', 'notes', 'orders', 'payments'] as const;
     const urls = await Promise.all(
       names.map(async (name) => {
         const variable = `${name.toUpperCase()}_DATABASE_URL`;
@@ -91,6 +92,11 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     stops.push(notes.stop);
     const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv), events);
     stops.push(orders.stop);
+    const payments = await startPaymentsSubgraph(loadPaymentsConfig(subgraphEnv), events);
+    stops.push(payments.stop);
+    // The order saga's steps, fed by the in-process bus as their own queues would be by RabbitMQ.
+    inProcess?.consume('payments', ORDER_EVENT_TYPES, payments.takeIn);
+    inProcess?.consume('orders', PAYMENT_EVENT_TYPES, orders.takeIn);
     if (seedDemoData(env)) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
 
     const router = await startRouter(
@@ -100,12 +106,13 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
         USERS_ROUTING_URL: users.url,
         NOTES_ROUTING_URL: notes.url,
         ORDERS_ROUTING_URL: orders.url,
+        PAYMENTS_ROUTING_URL: payments.url,
         ...(inProcess ? { REDIS_URL: undefined } : {}),
       }),
       inProcess ? { eventSource: inProcess.eventSource } : {},
     );
     stops.push(router.stop);
-    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url }, stop };
+    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url, payments: payments.url }, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -16,6 +16,14 @@ const starters = {
     const { startOrdersSubgraph, loadOrdersConfig } = await import('@supergraph/orders');
     return startOrdersSubgraph(loadOrdersConfig(env), events);
   },
+  webhooks: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
+    const { startWebhooksSubgraph, loadWebhooksConfig } = await import('@supergraph/webhooks');
+    return startWebhooksSubgraph(loadWebhooksConfig(env), events);
+  },
+  payments: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
+    const { startPaymentsSubgraph, loadPaymentsConfig } = await import('@supergraph/payments');
+    return startPaymentsSubgraph(loadPaymentsConfig(env), events);
+  },
 };
 
 export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof starters)[N]>> & RunningServer;

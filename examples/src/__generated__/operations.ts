@@ -44,7 +44,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Tags the signed-in user's note; tagging twice is a no-op. */
   addTagToNote: Note;
-  /** Cancels the signed-in user's order and releases its stock. */
+  /** Cancels the signed-in user's order (PENDING or CONFIRMED) and releases its stock; a payment already authorized is refunded. */
   cancelOrder: Order;
   /** Creates a note by the signed-in user. */
   createNote: Note;
@@ -59,7 +59,9 @@ export type Mutation = {
   logIn: AuthPayload;
   /**
    * Places an order for the signed-in user and reserves its stock, all or
-   * nothing. Calls with the same `idempotencyKey` (1 to 100 characters) return
+   * nothing. The order is PENDING until the payments subgraph answers: then
+   * CONFIRMED, or CANCELLED with its stock released (`orderUpdated` shows each
+   * step). Calls with the same `idempotencyKey` (1 to 100 characters) return
    * the same order and reserve stock once; reusing a key for a different order
    * is a CONFLICT.
    */
@@ -164,15 +166,29 @@ export type NoteFilter = {
 /** An order placed by a user. Visible to the user who placed it and to admins. */
 export type Order = {
   __typename?: 'Order';
+  /** Why it was cancelled; null unless CANCELLED. */
+  cancelReason?: Maybe<OrderCancelReason>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   /** At most 50 lines. */
   items: Array<OrderItem>;
+  /** Null until the payment step has taken the order in (a moment after it is placed). */
+  payment?: Maybe<Payment>;
+  /** The payment method token it is paid with, e.g. `pm_card_ok`. */
+  paymentMethod: Scalars['String']['output'];
   status: OrderStatus;
   totalCents: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   user: User;
 };
+
+export type OrderCancelReason =
+  /** The customer cancelled it (`cancelOrder`). */
+  | 'CUSTOMER'
+  /** The payment provider declined the payment. */
+  | 'PAYMENT_DECLINED'
+  /** No answer about the payment came in time (ORDERS_PAYMENT_TIMEOUT_MS). */
+  | 'PAYMENT_TIMEOUT';
 
 export type OrderConnection = {
   __typename?: 'OrderConnection';
@@ -202,7 +218,13 @@ export type OrderItemInput = {
 };
 
 export type OrderStatus =
+  /** Cancelled (see `cancelReason`); its stock is back. */
   | 'CANCELLED'
+  /** Paid (the payment is authorized). */
+  | 'CONFIRMED'
+  /** Placed with its stock reserved, waiting for the payment to be authorized. */
+  | 'PENDING'
+  /** Never returned since orders wait for their payment (PENDING, then CONFIRMED or CANCELLED). */
   | 'PLACED';
 
 export type PageInfo = {
@@ -213,9 +235,47 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The payment of one order. Visible to the user who placed the order and to admins. */
+export type Payment = {
+  __typename?: 'Payment';
+  amountCents: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Why the provider declined it; null unless DECLINED. */
+  declineReason?: Maybe<PaymentDeclineReason>;
+  id: Scalars['ID']['output'];
+  /** The payment method token the order was placed with, e.g. `pm_card_ok`. */
+  method: Scalars['String']['output'];
+  order: Order;
+  status: PaymentStatus;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type PaymentDeclineReason =
+  | 'CARD_DECLINED'
+  | 'INSUFFICIENT_FUNDS';
+
+export type PaymentStatus =
+  /** The provider authorized the amount; the order is confirmed. */
+  | 'AUTHORIZED'
+  /** The provider refused; the order is cancelled. */
+  | 'DECLINED'
+  /** An authorized payment was given back because its order was cancelled. */
+  | 'REFUNDED'
+  /** The provider did not answer in time; the order is cancelled when the saga times out. */
+  | 'TIMED_OUT'
+  /** An authorization that never completed was voided: nothing was charged. */
+  | 'VOIDED';
+
 export type PlaceOrderInput = {
   /** 1 to 50 lines, each product at most once. */
   items: Array<OrderItemInput>;
+  /**
+   * The payment method token to authorize the total on (1 to 100 characters).
+   * The test provider knows `pm_card_ok` (authorized), `pm_card_declined`,
+   * `pm_card_insufficient_funds` (declined) and `pm_card_timeout` (never
+   * answers); anything else is declined. README, "Orders and payments".
+   */
+  paymentMethod?: Scalars['String']['input'];
 };
 
 /** Something to order. Owned by the orders subgraph. */
@@ -253,6 +313,8 @@ export type Query = {
   order?: Maybe<Order>;
   /** The signed-in user's orders, newest first. `first` defaults to 20, at most 100. */
   orders: OrderConnection;
+  /** A payment by id; FORBIDDEN unless its order is the signed-in user's (or the viewer is an admin). */
+  payment?: Maybe<Payment>;
   /** A product by id, or null when there is none. */
   product?: Maybe<Product>;
   /** Products, newest first. `first` defaults to 20, at most 100. */
@@ -288,6 +350,11 @@ export type QueryOrderArgs = {
 export type QueryOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPaymentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -343,7 +410,7 @@ export type Subscription = {
   noteDeleted: DeleteNotePayload;
   /** The note was edited or tagged. */
   noteUpdated: Note;
-  /** The signed-in user's orders (only the one with `id` when given) as they are placed or cancelled. */
+  /** The signed-in user's orders (only the one with `id` when given) at every step: placed (PENDING), CONFIRMED, CANCELLED. */
   orderUpdated: Order;
   /** A user signed up. For admins (scope `admin`). */
   userRegistered: User;

@@ -10,7 +10,8 @@ const MAX_TOTAL_CENTS = 2 ** 31 - 1;
 
 /**
  * Places an order for `userId` and reserves its stock, all or nothing: every
- * write happens in one transaction, and any error rolls all of it back.
+ * write happens in one transaction, and any error rolls all of it back. The
+ * order is PENDING: its `order.placed` starts the payment saga.
  *
  * Idempotency rests on the unique (userId, idempotencyKey) index. The order
  * row is inserted before any stock is touched, so it claims the key first:
@@ -31,8 +32,8 @@ export async function placeOrder(db: OrdersDb, userId: string, request: OrderReq
   }
 }
 
-async function insertOrder(tx: OrdersTx, userId: string, { idempotencyKey, requestHash, items }: OrderRequest, cause: EventCause) {
-  const order = await tx.order.create({ data: { userId, idempotencyKey, requestHash, totalCents: 0 } });
+async function insertOrder(tx: OrdersTx, userId: string, { idempotencyKey, requestHash, items, paymentMethod }: OrderRequest, cause: EventCause) {
+  const order = await tx.order.create({ data: { userId, idempotencyKey, requestHash, paymentMethod, totalCents: 0 } });
   const products = await lockProducts(tx, items.map((item) => item.productId));
   const lines = items.map((item, index) => ({ ...item, unitPriceCents: priceFor(products, item, index) }));
   const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);

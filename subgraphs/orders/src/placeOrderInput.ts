@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badInput, isId } from '@supergraph/common';
 
 /** Limits documented in schema.graphql. */
-const LIMITS = { items: 50, quantity: 1000, idempotencyKey: 100 } as const;
+const LIMITS = { items: 50, quantity: 1000, idempotencyKey: 100, paymentMethod: 100 } as const;
 
 const itemSchema = z.object({
   productId: z
@@ -30,6 +30,11 @@ const placeOrderSchema = z.object({
       .min(1, 'must have at least one item')
       .max(LIMITS.items, `must have at most ${LIMITS.items} items`)
       .refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'must list each product at most once'),
+    paymentMethod: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(LIMITS.paymentMethod, `must be at most ${LIMITS.paymentMethod} characters`),
   }),
 });
 
@@ -42,8 +47,9 @@ export interface OrderRequest {
   idempotencyKey: string;
   /** In the client's order, so errors can name `input.items.<index>`. */
   items: OrderLine[];
-  /** Identifies what was asked for, whatever the order of its lines. */
+  /** Identifies what was asked for, whatever the order of its lines. A retry keeps the first call's payment method. */
   requestHash: string;
+  paymentMethod: string;
 }
 
 /** Validates placeOrder's arguments; the first problem becomes a BAD_USER_INPUT error naming its field. */
@@ -55,7 +61,7 @@ export function parsePlaceOrder(args: unknown): OrderRequest {
     throw badInput(field, `${field} ${issue.message}.`);
   }
   const { idempotencyKey, input } = result.data;
-  return { idempotencyKey, items: input.items, requestHash: hashOrderLines(input.items) };
+  return { idempotencyKey, items: input.items, requestHash: hashOrderLines(input.items), paymentMethod: input.paymentMethod };
 }
 
 /**

@@ -44,6 +44,7 @@ export async function insertOrders(db: Db, userId: string, count: number, produc
     totalCents: 1000 * productIds.length,
     idempotencyKey: randomUUID(),
     requestHash: 'inserted by a test',
+    paymentMethod: 'pm_card_ok',
     createdAt: new Date(start - index * 60_000),
   }));
   await db.order.createMany({ data: rows });

@@ -51,6 +51,7 @@ describe('outbox events of the orders subgraph', () => {
           orderId,
           userId,
           totalCents: 2 * 4500 + 3 * 650,
+          paymentMethod: 'pm_card_ok',
           items: [
             { productId: kettle.id, quantity: 2 },
             { productId: filters.id, quantity: 3 },
@@ -104,7 +105,7 @@ describe('outbox events of the orders subgraph', () => {
         aggregateVersion: 2,
         actorId: userId,
         correlationId: 'req-cancel',
-        data: { orderId, userId },
+        data: { orderId, userId, reason: 'CUSTOMER' },
       }),
     ]);
   });

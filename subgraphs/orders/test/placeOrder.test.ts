@@ -34,7 +34,7 @@ describe('placeOrder', () => {
 
     expect(response.errors).toBeUndefined();
     const order = response.data!.placeOrder;
-    expect(order).toMatchObject({ status: 'PLACED', totalCents: 2 * 4500 + 3 * 650, user: { id: userId } });
+    expect(order).toMatchObject({ status: 'PENDING', totalCents: 2 * 4500 + 3 * 650, user: { id: userId } });
     expect(order.items).toHaveLength(2);
     expect(order.items).toEqual(
       expect.arrayContaining([

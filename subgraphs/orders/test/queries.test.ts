@@ -33,7 +33,7 @@ describe('order', () => {
   it('returns the signed-in user their own order', async () => {
     const response = await graphql(orders.url, ORDER, { id: aliceOrderId }, { token: await tokenFor(alice.id) });
     expect(response.errors).toBeUndefined();
-    expect(response.data!.order).toMatchObject({ id: aliceOrderId, status: 'PLACED', user: { id: alice.id } });
+    expect(response.data!.order).toMatchObject({ id: aliceOrderId, status: 'CONFIRMED', user: { id: alice.id } });
     expect(response.data!.order.items.length).toBeGreaterThan(0);
   });
 

@@ -20,11 +20,13 @@ export type Scalars = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels the signed-in user's order and releases its stock. */
+  /** Cancels the signed-in user's order (PENDING or CONFIRMED) and releases its stock; a payment already authorized is refunded. */
   cancelOrder: Order;
   /**
    * Places an order for the signed-in user and reserves its stock, all or
-   * nothing. Calls with the same `idempotencyKey` (1 to 100 characters) return
+   * nothing. The order is PENDING until the payments subgraph answers: then
+   * CONFIRMED, or CANCELLED with its stock released (`orderUpdated` shows each
+   * step). Calls with the same `idempotencyKey` (1 to 100 characters) return
    * the same order and reserve stock once; reusing a key for a different order
    * is a CONFLICT.
    */
@@ -45,15 +47,27 @@ export type MutationPlaceOrderArgs = {
 /** An order placed by a user. Visible to the user who placed it and to admins. */
 export type Order = {
   __typename?: 'Order';
+  /** Why it was cancelled; null unless CANCELLED. */
+  cancelReason?: Maybe<OrderCancelReason>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   /** At most 50 lines. */
   items: Array<OrderItem>;
+  /** The payment method token it is paid with, e.g. `pm_card_ok`. */
+  paymentMethod: Scalars['String']['output'];
   status: OrderStatus;
   totalCents: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
   user: User;
 };
+
+export type OrderCancelReason =
+  /** The customer cancelled it (`cancelOrder`). */
+  | 'CUSTOMER'
+  /** The payment provider declined the payment. */
+  | 'PAYMENT_DECLINED'
+  /** No answer about the payment came in time (ORDERS_PAYMENT_TIMEOUT_MS). */
+  | 'PAYMENT_TIMEOUT';
 
 export type OrderConnection = {
   __typename?: 'OrderConnection';
@@ -83,7 +97,13 @@ export type OrderItemInput = {
 };
 
 export type OrderStatus =
+  /** Cancelled (see `cancelReason`); its stock is back. */
   | 'CANCELLED'
+  /** Paid (the payment is authorized). */
+  | 'CONFIRMED'
+  /** Placed with its stock reserved, waiting for the payment to be authorized. */
+  | 'PENDING'
+  /** Never returned since orders wait for their payment (PENDING, then CONFIRMED or CANCELLED). */
   | 'PLACED';
 
 export type PageInfo = {
@@ -97,6 +117,13 @@ export type PageInfo = {
 export type PlaceOrderInput = {
   /** 1 to 50 lines, each product at most once. */
   items: Array<OrderItemInput>;
+  /**
+   * The payment method token to authorize the total on (1 to 100 characters).
+   * The test provider knows `pm_card_ok` (authorized), `pm_card_declined`,
+   * `pm_card_insufficient_funds` (declined) and `pm_card_timeout` (never
+   * answers); anything else is declined. README, "Orders and payments".
+   */
+  paymentMethod?: Scalars['String']['input'];
 };
 
 /** Something to order. Owned by the orders subgraph. */
@@ -159,7 +186,7 @@ export type QueryProductsArgs = {
 /** Served by the router over graphql-ws, fed by this subgraph's events. */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The signed-in user's orders (only the one with `id` when given) as they are placed or cancelled. */
+  /** The signed-in user's orders (only the one with `id` when given) at every step: placed (PENDING), CONFIRMED, CANCELLED. */
   orderUpdated: Order;
 };
 
@@ -292,6 +319,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Order: ResolverTypeWrapper<OrderModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  OrderCancelReason: OrderCancelReason;
   OrderConnection: ResolverTypeWrapper<OrderConnectionModel>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderItem: ResolverTypeWrapper<OrderItemModel>;
@@ -352,9 +380,11 @@ export type MutationResolvers<ContextType = OrdersContext, ParentType extends Re
 
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cancelReason?: Resolver<Maybe<ResolversTypes['OrderCancelReason']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  paymentMethod?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   totalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -40,7 +40,10 @@ export async function seedOrders(db: OrdersDb): Promise<{ products: number; orde
     order: {
       id: id(2, index + 1),
       userId: order.userId,
-      status: order.status ?? ('PLACED' as const),
+      // Seeded orders were paid long ago: CONFIRMED, or cancelled by their customer.
+      status: order.status ?? ('CONFIRMED' as const),
+      cancelReason: order.status === 'CANCELLED' ? ('CUSTOMER' as const) : null,
+      paymentMethod: 'pm_card_ok',
       totalCents: order.lines.reduce((sum, line) => sum + line.quantity * price.get(line.productId)!, 0),
       idempotencyKey: `seed-${index + 1}`,
       requestHash: hashOrderLines(order.lines),
