@@ -50,3 +50,4 @@ export * from './health/readiness.ts';
 export * from './health/healthRoutes.ts';
 export * from './metrics/statementMetrics.ts';
 export * from './parseInput.ts';
+export * from './modelColumns.ts';

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
-import { isId, pageKey, type Page } from '@supergraph/common';
+import { isId, modelColumns, pageKey, type Page } from '@supergraph/common';
 import type { NoteModel, TagModel } from './__generated__/prisma/models.ts';
+import { Prisma } from './__generated__/prisma/client.ts';
 import type { NotesDb } from './db.ts';
 import { afterCursorSql, newestFirstSql, noteColumns } from './noteSql.ts';
 
@@ -55,7 +56,7 @@ async function loadTagsByNoteId(db: NotesDb, noteIds: readonly string[]): Promis
   const valid = noteIds.filter(isId);
   const rows = valid.length
     ? await db.$queryRaw<(TagModel & { noteId: string })[]>`
-        SELECT link."noteId", tag."id", tag."name", tag."nameKey", tag."createdAt"
+        SELECT link."noteId", ${Prisma.raw(modelColumns(Prisma.TagScalarFieldEnum, 'tag'))}
         FROM "NoteTag" link JOIN "Tag" tag ON tag."id" = link."tagId"
         WHERE link."noteId" = ANY(${valid}::uuid[])
         ORDER BY tag."nameKey", tag."id"`

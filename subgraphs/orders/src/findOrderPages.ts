@@ -1,10 +1,10 @@
-import type { Page } from '@supergraph/common';
+import { modelColumns, type Page } from '@supergraph/common';
 import { Prisma, type Order } from './__generated__/prisma/client.ts';
 import type { OrdersDb } from './db.ts';
 import { groupBy } from './groupBy.ts';
 
 /** Every Order column, so raw rows have the shape of `Order`. */
-export const orderColumns = Prisma.sql`"id", "userId", "status", "totalCents", "idempotencyKey", "requestHash", "createdAt", "updatedAt"`;
+export const orderColumns = Prisma.raw(modelColumns(Prisma.OrderScalarFieldEnum));
 
 /**
  * The same page of orders for many users in one statement. ROW_NUMBER()

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { isId, pageKey, type Page } from '@supergraph/common';
-import type { Order, OrderItem, Product } from './__generated__/prisma/client.ts';
+import { isId, modelColumns, pageKey, type Page } from '@supergraph/common';
+import { Prisma, type Order, type OrderItem, type Product } from './__generated__/prisma/client.ts';
 import type { OrdersDb } from './db.ts';
 import { findOrderPages, orderColumns } from './findOrderPages.ts';
 import { groupBy } from './groupBy.ts';
@@ -30,7 +30,7 @@ export function createOrdersLoaders(db: OrdersDb) {
       const valid = validIds(orderIds);
       const rows = valid.length
         ? await db.$queryRaw<OrderItem[]>`
-            SELECT "id", "orderId", "productId", "quantity", "unitPriceCents" FROM "OrderItem"
+            SELECT ${Prisma.raw(modelColumns(Prisma.OrderItemScalarFieldEnum))} FROM "OrderItem"
             WHERE "orderId" = ANY(${valid}::uuid[]) ORDER BY "productId"`
         : [];
       const byOrder = groupBy(rows, (row) => row.orderId);
@@ -40,7 +40,7 @@ export function createOrdersLoaders(db: OrdersDb) {
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const valid = validIds(ids);
       const rows = valid.length
-        ? await db.$queryRaw<Product[]>`SELECT "id", "name", "priceCents", "stock", "createdAt" FROM "Product" WHERE "id" = ANY(${valid}::uuid[])`
+        ? await db.$queryRaw<Product[]>`SELECT ${Prisma.raw(modelColumns(Prisma.ProductScalarFieldEnum))} FROM "Product" WHERE "id" = ANY(${valid}::uuid[])`
         : [];
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id.toLowerCase()) ?? null);

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
-import { isId } from '@supergraph/common';
-import type { User } from './__generated__/prisma/client.ts';
+import { isId, modelColumns } from '@supergraph/common';
+import { Prisma, type User } from './__generated__/prisma/client.ts';
 import type { UsersDb } from './db.ts';
+
+const userColumns = Prisma.raw(modelColumns(Prisma.UserScalarFieldEnum));
 
 /**
  * Per-request loaders: one SQL query per batch, never one per item. Written
@@ -14,7 +16,7 @@ export function createUsersLoaders(db: UsersDb) {
     userById: new DataLoader<string, User | null>(async (ids) => {
       const valid = ids.filter(isId);
       const rows = valid.length
-        ? await db.$queryRaw<User[]>`SELECT "id", "email", "name", "passwordHash", "role", "createdAt" FROM "User" WHERE "id" = ANY(${valid}::uuid[])`
+        ? await db.$queryRaw<User[]>`SELECT ${userColumns} FROM "User" WHERE "id" = ANY(${valid}::uuid[])`
         : [];
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
