@@ -31,3 +31,4 @@ export * from './events/rabbitPublisher.ts';
 export * from './events/subgraphOutbox.ts';
 export * from './events/eventPosition.ts';
 export * from './events/memoryEventHistory.ts';
+export * from './parseInput.ts';

@@ -18,6 +18,13 @@ export interface EventDefinition<Data extends z.ZodObject> {
    * a field to document it.
    */
   data: Data;
+  /**
+   * The `data` field holding the id of the user the event is about (a
+   * note's author, an order's customer). It becomes the envelope's
+   * `ownerId`, which consumers that hand events to users (webhooks) use to
+   * give each user only events about themselves. Omitted: admins only.
+   */
+  owner?: keyof z.infer<Data> & string;
 }
 
 /** An event built from its contract, ready for `appendToOutbox`. */
@@ -43,6 +50,7 @@ export class EventContract<Data extends z.ZodObject = z.ZodObject> {
   readonly aggregateType: string;
   readonly description: string;
   readonly data: Data;
+  readonly owner: string | undefined;
 
   constructor(definition: EventDefinition<Data>) {
     this.type = valid(eventEnvelopeSchema.shape.type, definition.type, 'type', definition);
@@ -54,6 +62,10 @@ export class EventContract<Data extends z.ZodObject = z.ZodObject> {
       throw new TypeError(`defineEvent(${JSON.stringify(definition.type)}): data must be a zod object schema, got ${shown}.`);
     }
     this.data = definition.data;
+    if (definition.owner !== undefined && !(definition.owner in definition.data.shape)) {
+      throw new TypeError(`defineEvent(${JSON.stringify(definition.type)}): owner must name a field of data, got ${JSON.stringify(definition.owner)}.`);
+    }
+    this.owner = definition.owner;
   }
 
   /** Packs an event of this type. Its `data` is checked when the outbox writes it, not here, so no path skips the check. */
@@ -72,7 +84,15 @@ export class EventContract<Data extends z.ZodObject = z.ZodObject> {
     if (!data.success) {
       throw new EventContractError(`${this.type} ${event.aggregateId} breaks its contract: ${describeIssues(data.error)}`);
     }
-    return { type: this.type, aggregateType: this.aggregateType, aggregateId: event.aggregateId, aggregateVersion: event.aggregateVersion, data: data.data };
+    const owner = this.owner === undefined ? null : (data.data as Record<string, unknown>)[this.owner];
+    return {
+      type: this.type,
+      aggregateType: this.aggregateType,
+      aggregateId: event.aggregateId,
+      aggregateVersion: event.aggregateVersion,
+      data: data.data,
+      ownerId: typeof owner === 'string' ? owner : null,
+    };
   }
 
   /** The payload's shape as JSON Schema. */

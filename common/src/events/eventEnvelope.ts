@@ -29,6 +29,11 @@ export const eventEnvelopeSchema = z.object({
   aggregateId: z.string().min(1).describe('the id of the entity that changed'),
   aggregateVersion: z.number().int().nonnegative().describe("the entity's version after the change (order per aggregate)"),
   actorId: z.string().nullable().describe('the signed-in user who caused it'),
+  ownerId: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("the user the event is about, per its contract's `owner`: consumers that hand events to users (webhooks) give it only to them and to admins; null: to admins only"),
   data: z.record(z.string(), z.unknown()).describe("the type's payload, declared by its producer"),
   correlationId: z.string().nullable().describe('the `x-request-id` of the request that caused it'),
   causationId: z.string().nullable().describe('the event that caused it, if any'),
@@ -43,6 +48,8 @@ export interface EventContent {
   aggregateId: string;
   aggregateVersion: number;
   data: Record<string, unknown>;
+  /** The user the event is about (see the envelope's `ownerId`); absent means nobody in particular. */
+  ownerId?: string | null;
 }
 
 /** Who caused an event: the signed-in user and the request it came from. */
@@ -67,6 +74,7 @@ export function createEvent(event: EventContent, cause: EventCause): EventEnvelo
     aggregateId: event.aggregateId,
     aggregateVersion: event.aggregateVersion,
     actorId: cause.actorId,
+    ownerId: event.ownerId ?? null,
     data: event.data,
     correlationId: cause.correlationId,
     causationId: cause.causationId ?? null,

@@ -14,6 +14,7 @@ const authorId = z.guid().describe('its author, the user who owns it');
 export const noteCreatedEvent = defineEvent({
   type: 'note.created',
   aggregateType: 'Note',
+  owner: 'authorId',
   description: 'A user created a note.',
   data: z.object({
     noteId,
@@ -26,6 +27,7 @@ export const noteCreatedEvent = defineEvent({
 export const noteUpdatedEvent = defineEvent({
   type: 'note.updated',
   aggregateType: 'Note',
+  owner: 'authorId',
   description: "The author changed a note's title or content.",
   data: z.object({
     noteId,
@@ -37,6 +39,7 @@ export const noteUpdatedEvent = defineEvent({
 export const noteDeletedEvent = defineEvent({
   type: 'note.deleted',
   aggregateType: 'Note',
+  owner: 'authorId',
   description: 'The author deleted a note; it can no longer be looked up.',
   data: z.object({ noteId, authorId }),
 });
@@ -44,6 +47,7 @@ export const noteDeletedEvent = defineEvent({
 export const noteTaggedEvent = defineEvent({
   type: 'note.tagged',
   aggregateType: 'Note',
+  owner: 'authorId',
   description: 'A tag was added to a note.',
   data: z.object({ noteId, authorId, tagId: z.guid().describe('the tag added') }),
 });

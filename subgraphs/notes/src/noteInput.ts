@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { isId } from '@supergraph/common';
+import { isId, parseInput } from '@supergraph/common';
 import { LIMITS } from './limits.ts';
-import { parseInput } from './parseInput.ts';
 
 const title = z
   .string()

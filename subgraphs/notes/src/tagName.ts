@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.ts';
-import { parseInput } from './parseInput.ts';
+import { parseInput } from '@supergraph/common';
 
 const tagNameSchema = z
   .string()

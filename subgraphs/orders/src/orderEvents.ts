@@ -14,6 +14,7 @@ const userId = z.guid().describe('the customer who placed it');
 export const orderPlacedEvent = defineEvent({
   type: 'order.placed',
   aggregateType: 'Order',
+  owner: 'userId',
   description: 'A customer placed an order; its stock is reserved.',
   data: z.object({
     orderId,
@@ -28,6 +29,7 @@ export const orderPlacedEvent = defineEvent({
 export const orderCancelledEvent = defineEvent({
   type: 'order.cancelled',
   aggregateType: 'Order',
+  owner: 'userId',
   description: 'An order was cancelled; its stock is back.',
   data: z.object({ orderId, userId }),
 });

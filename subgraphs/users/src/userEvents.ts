@@ -9,6 +9,7 @@ import type { UserModel } from './__generated__/prisma/models.ts';
 export const userRegisteredEvent = defineEvent({
   type: 'user.registered',
   aggregateType: 'User',
+  owner: 'userId',
   description: 'Someone signed up.',
   data: z.object({
     userId: z.guid().describe('the new user'),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { badInput } from '@supergraph/common';
+import { badInput } from './appError.ts';
 
 /**
  * Validates an argument against a zod schema. The first problem becomes a
