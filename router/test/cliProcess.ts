@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 export const repo = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(repo, 'router/src/cli.ts');
-const SUBGRAPHS = ['users', 'notes', 'orders'];
 
 /**
  * A working copy of the schema files the CLI reads, in a temp folder, so no
@@ -19,7 +18,7 @@ export async function workingCopy(): Promise<{ dir: string; config: string }> {
   const config = await readFile(path.join(repo, 'supergraph.yaml'), 'utf8');
   await writeFile(path.join(dir, 'supergraph.yaml'), config.replace(/^(\s+file: )\.\/(subgraphs\/\S+\.ts)$/gm, (_line, key: string, file: string) => key + path.join(repo, file)));
   await cp(path.join(repo, 'docs/example-query.graphql'), path.join(dir, 'docs/example-query.graphql'), { recursive: true });
-  for (const name of SUBGRAPHS) {
+  for (const name of await readdir(path.join(repo, 'subgraphs'))) {
     await mkdir(path.join(dir, 'subgraphs', name), { recursive: true });
     await cp(path.join(repo, 'subgraphs', name, 'schema.graphql'), path.join(dir, 'subgraphs', name, 'schema.graphql'));
   }
