@@ -25,6 +25,14 @@ const subgraphs: Record<string, Record<string, string>> = {
     OrderConnection: '../models.ts#OrderConnectionModel',
     ProductConnection: '../models.ts#ProductConnectionModel',
   },
+  webhooks: {
+    WebhookEndpoint: './prisma/models.ts#WebhookEndpointModel',
+    WebhookDelivery: './prisma/models.ts#WebhookDeliveryModel',
+    User: '../models.ts#UserRef',
+    WebhookEndpointConnection: '../models.ts#WebhookEndpointConnectionModel',
+    WebhookDeliveryConnection: '../models.ts#WebhookDeliveryConnectionModel',
+    WebhookEndpointWithSecret: '../models.ts#WebhookEndpointWithSecretModel',
+  },
 };
 
 const config: CodegenConfig = {

@@ -6,7 +6,7 @@ import { runMigrations } from '@supergraph/common';
 /** The real PostgreSQL the tests run against (TOOLCHAIN.md: trust auth, user postgres). */
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-export const SUBGRAPHS = ['users', 'notes', 'orders'] as const;
+export const SUBGRAPHS = ['users', 'notes', 'orders', 'webhooks'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export const urlVariable = (name: SubgraphName) => `${name.toUpperCase()}_DATABASE_URL`;

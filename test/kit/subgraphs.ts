@@ -16,6 +16,10 @@ const starters = {
     const { startOrdersSubgraph, loadOrdersConfig } = await import('@supergraph/orders');
     return startOrdersSubgraph(loadOrdersConfig(env), events);
   },
+  webhooks: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
+    const { startWebhooksSubgraph, loadWebhooksConfig } = await import('@supergraph/webhooks');
+    return startWebhooksSubgraph(loadWebhooksConfig(env), events);
+  },
 };
 
 export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof starters)[N]>> & RunningServer;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { EVENT_TYPE_PATTERN, parseInput } from '@supergraph/common';
+import { ALL_EVENT_TYPES, LIMITS } from './limits.ts';
+
+const createEndpointSchema = z.object({
+  url: z.string().trim().min(1).max(LIMITS.urlLength).pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  eventTypes: z
+    .array(z.string().trim().refine((type) => type === ALL_EVENT_TYPES || EVENT_TYPE_PATTERN.test(type), 'must hold event types such as "note.created", or "*"'))
+    .min(1)
+    .max(LIMITS.eventTypesPerEndpoint)
+    .transform((types) => [...new Set(types)]),
+  description: z.string().trim().max(LIMITS.descriptionLength).nullish().transform((value) => value || null),
+});
+
+export type CreateEndpoint = z.infer<typeof createEndpointSchema>;
+
+export const parseCreateEndpoint = (input: unknown): CreateEndpoint => parseInput(createEndpointSchema, input, 'input');

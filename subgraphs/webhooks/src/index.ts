@@ -1,0 +1,2 @@
+export { loadWebhooksConfig, type WebhooksConfig } from './config.ts';
+export { startWebhooksSubgraph, type WebhooksSubgraph } from './server.ts';
