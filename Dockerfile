@@ -13,6 +13,7 @@ COPY bridge/package.json bridge/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/notes/package.json subgraphs/notes/
 COPY subgraphs/orders/package.json subgraphs/orders/
+COPY subgraphs/webhooks/package.json subgraphs/webhooks/
 RUN npm ci --include=dev --ignore-scripts
 
 COPY . .

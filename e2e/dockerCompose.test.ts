@@ -14,12 +14,12 @@ const resolve = (env: NodeJS.ProcessEnv) => execFileSync('docker-compose', ['-f'
 it('docker-compose.yml validates and runs every service of the topology', () => {
   const resolved = resolve({ ...process.env, SUBGRAPH_SIGNING_SECRETS });
   const services = Object.keys(parse(resolved).services);
-  expect(services.sort()).toEqual(['bridge', 'notes', 'orders', 'postgres', 'rabbitmq', 'redis', 'router', 'users'].sort());
+  expect(services.sort()).toEqual(['bridge', 'notes', 'orders', 'postgres', 'rabbitmq', 'redis', 'router', 'users', 'webhooks'].sort());
 });
 
 it('docker-compose.yml gives the router and every subgraph the signing secrets, and needs them', () => {
   const { services } = parse(resolve({ ...process.env, SUBGRAPH_SIGNING_SECRETS }));
-  for (const name of ['router', 'users', 'notes', 'orders']) expect(services[name].environment.SUBGRAPH_SIGNING_SECRETS).toBe(SUBGRAPH_SIGNING_SECRETS);
+  for (const name of ['router', 'users', 'notes', 'orders', 'webhooks']) expect(services[name].environment.SUBGRAPH_SIGNING_SECRETS).toBe(SUBGRAPH_SIGNING_SECRETS);
   const env = { ...process.env };
   delete env.SUBGRAPH_SIGNING_SECRETS;
   expect(() => resolve(env)).toThrow(/set SUBGRAPH_SIGNING_SECRETS/);
