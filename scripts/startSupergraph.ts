@@ -5,6 +5,7 @@ import { loadNotesConfig, seedNotes, startNotesSubgraph } from '@supergraph/note
 import { loadOrdersConfig, seedOrders, startOrdersSubgraph } from '@supergraph/orders';
 import { loadRouterConfig, startRouter } from '@supergraph/router';
 import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
+import { loadWebhooksConfig, startWebhooksSubgraph } from '@supergraph/webhooks';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
 import { createInProcessEvents } from './inProcessEvents.ts';
 
@@ -29,7 +30,7 @@ export function seedDemoData(env: NodeJS.ProcessEnv): boolean {
 export interface Supergraph {
   url: string;
   /** Where each subgraph listens; they answer only requests the router signed. */
-  subgraphUrls: { users: string; notes: string; orders: string };
+  subgraphUrls: { users: string; notes: string; orders: string; webhooks: string };
   stop: () => Promise<void>;
 }
 
@@ -54,7 +55,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
   };
 
   try {
-    const names = ['users', 'notes', 'orders'] as const;
+    const names = ['users', 'notes', 'orders', 'webhooks'] as const;
     const urls = await Promise.all(
       names.map(async (name) => {
         const variable = `${name.toUpperCase()}_DATABASE_URL`;
@@ -91,6 +92,10 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     stops.push(notes.stop);
     const orders = await startOrdersSubgraph(loadOrdersConfig(subgraphEnv), events);
     stops.push(orders.stop);
+    // Its delivery worker takes events from the in-process bus, or from its own RabbitMQ queue.
+    const webhooks = await startWebhooksSubgraph(loadWebhooksConfig(subgraphEnv), events);
+    stops.push(webhooks.stop);
+    inProcess?.addConsumer(webhooks.takeIn);
     if (seedDemoData(env)) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
 
     const router = await startRouter(
@@ -100,12 +105,13 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
         USERS_ROUTING_URL: users.url,
         NOTES_ROUTING_URL: notes.url,
         ORDERS_ROUTING_URL: orders.url,
+        WEBHOOKS_ROUTING_URL: webhooks.url,
         ...(inProcess ? { REDIS_URL: undefined } : {}),
       }),
       inProcess ? { eventSource: inProcess.eventSource } : {},
     );
     stops.push(router.stop);
-    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url }, stop };
+    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url, webhooks: webhooks.url }, stop };
   } catch (error) {
     await stop();
     throw error;
