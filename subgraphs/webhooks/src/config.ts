@@ -43,6 +43,8 @@ export const webhooksConfigSchema = sharedConfigSchema
     WEBHOOKS_DISABLE_AFTER_MS: positiveInt(5 * 24 * 3_600_000),
     /** How long the previous secret keeps signing after a rotation, in ms. @default 86400000 (24 h) */
     WEBHOOKS_ROTATION_WINDOW_MS: positiveInt(24 * 3_600_000),
+    /** How long an event id is remembered to drop redelivered messages, in ms. @default 604800000 (7 days) */
+    WEBHOOKS_DEDUPE_RETENTION_MS: positiveInt(7 * 24 * 3_600_000),
     /** How often the worker looks for due deliveries, in ms. @default 1000 */
     WEBHOOKS_POLL_INTERVAL_MS: positiveInt(1_000),
     /** Deliveries sent at once. @default 8 */

@@ -54,6 +54,7 @@ export async function startWebhooksSubgraph(config: WebhooksConfig, events?: Sub
         },
         concurrency: config.WEBHOOKS_CONCURRENCY,
         pollIntervalMs: config.WEBHOOKS_POLL_INTERVAL_MS,
+        dedupeRetentionMs: config.WEBHOOKS_DEDUPE_RETENTION_MS,
         logger,
       })
     : null;

@@ -15,8 +15,13 @@ export interface DeliveryWorkerOptions {
   /** Deliveries sent at once. */
   concurrency: number;
   pollIntervalMs: number;
+  /** How long taken-in event ids are kept (see `takeInEvent`). */
+  dedupeRetentionMs: number;
   logger: Logger;
 }
+
+/** How often remembered event ids past their retention are deleted. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface DeliveryWorker {
   /** Looks for due deliveries now rather than at the next poll. */
@@ -49,6 +54,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let timer: NodeJS.Timeout | undefined;
   let woken = false;
   let running: Promise<void> | null = null;
+  let prunedAt = 0;
 
   async function claim(): Promise<Claimed[]> {
     return db.$queryRaw<Claimed[]>`
@@ -71,8 +77,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     await recordAttempt(db, delivery, outcome, options.failures);
   }
 
+  async function pruneReceivedEvents(): Promise<void> {
+    if (Date.now() - prunedAt < PRUNE_INTERVAL_MS) return;
+    prunedAt = Date.now();
+    await db.$executeRaw`DELETE FROM "ReceivedEvent" WHERE "receivedAt" < now() - ${options.dedupeRetentionMs} * interval '1 millisecond'`;
+  }
+
   /** Claims and sends batches until none is due. */
   async function drain(): Promise<void> {
+    await pruneReceivedEvents();
     while (!stopping) {
       woken = false;
       const batch = await claim();
