@@ -81,11 +81,9 @@ export const Mutation: MutationResolvers = {
     const deliveryId = parseId(args.deliveryId, 'deliveryId');
     return db.$transaction(async (tx) => {
       const delivery = await tx.webhookDelivery.findUnique({ where: { id: deliveryId } });
-      if (!delivery) throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
+      const endpoint = delivery && (await tx.webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }));
       // Someone else's delivery is NOT_FOUND too: whether it exists is its owner's business.
-      const endpoint = await findOwnEndpoint(tx, delivery.endpointId, viewerId, 'deliveryId').catch(() => {
-        throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
-      });
+      if (!delivery || !endpoint || endpoint.ownerId !== viewerId) throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
       if (!endpoint.enabled) throw appError('CONFLICT', 'The endpoint is disabled; enable it before redelivering.', { field: 'deliveryId' });
       return tx.webhookDelivery.update({
         where: { id: deliveryId },
