@@ -21,7 +21,7 @@ export interface EventDefinition<Data extends z.ZodObject> {
   /**
    * The `data` field holding the id of the user the event is about (a
    * note's author, an order's customer). It becomes the envelope's
-   * `ownerId`, which consumers that hand events to users (webhooks) use to
+   * `ownerId`, which consumers that hand events to users use to
    * give each user only events about themselves. Omitted: admins only.
    */
   owner?: keyof z.infer<Data> & string;
