@@ -8,6 +8,7 @@ import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/user
 import { loadWebhooksConfig, startWebhooksSubgraph } from '@supergraph/webhooks';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
 import { createInProcessEvents } from './inProcessEvents.ts';
+import { localSecretsKey } from './localSecretsKey.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -73,6 +74,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     const external = Boolean(env.AMQP_URL && env.REDIS_URL);
     const inProcess = external ? null : createInProcessEvents(createLogger('events', env.LOG_LEVEL ?? 'info'));
     const subgraphEnv: NodeJS.ProcessEnv = { ...env, ...signing };
+    if (!env.WEBHOOKS_SECRETS_KEY?.trim()) subgraphEnv.WEBHOOKS_SECRETS_KEY = await localSecretsKey(dataDir);
     if (inProcess) {
       delete subgraphEnv.AMQP_URL;
       // The embedded Postgres serves one session; polling is simpler than LISTEN there and 100 ms is plenty.

@@ -49,6 +49,20 @@ export const webhooksConfigSchema = sharedConfigSchema
     WEBHOOKS_POLL_INTERVAL_MS: positiveInt(1_000),
     /** Deliveries sent at once. @default 8 */
     WEBHOOKS_CONCURRENCY: positiveInt(8),
+    /**
+     * Base64 of 32 random bytes (`openssl rand -base64 32`): endpoint secrets
+     * are stored sealed with it (AES-256-GCM). Required in production; unset
+     * elsewhere, secrets are stored as they are. @default unset
+     */
+    WEBHOOKS_SECRETS_KEY: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        const key = Buffer.from(value.trim(), 'base64');
+        if (key.length !== 32) context.addIssue({ code: 'custom', message: `must be base64 of 32 bytes; got ${key.length} bytes` });
+        return key;
+      }),
     /** Accept `http:` URLs (never in production). @default true outside production */
     WEBHOOKS_ALLOW_HTTP: z.stringbool().optional(),
     /**
@@ -57,6 +71,10 @@ export const webhooksConfigSchema = sharedConfigSchema
      * stays refused; refused in production. @default false
      */
     WEBHOOKS_ALLOW_LOOPBACK: z.stringbool().default(false),
+  })
+  .refine((config) => !(config.NODE_ENV === 'production' && !config.WEBHOOKS_SECRETS_KEY), {
+    path: ['WEBHOOKS_SECRETS_KEY'],
+    message: 'must be set in production (endpoint secrets are stored sealed with it), e.g. $(openssl rand -base64 32)',
   })
   .refine((config) => !(config.NODE_ENV === 'production' && (config.WEBHOOKS_ALLOW_LOOPBACK || config.WEBHOOKS_ALLOW_HTTP)), {
     path: ['WEBHOOKS_ALLOW_LOOPBACK'],

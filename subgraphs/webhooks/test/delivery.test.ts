@@ -31,6 +31,7 @@ beforeAll(async () => {
       WEBHOOKS_ATTEMPT_TIMEOUT_MS: '2000',
       WEBHOOKS_MAX_ATTEMPTS: '20',
       WEBHOOKS_DISABLE_AFTER_FAILURES: '6',
+      WEBHOOKS_SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
     },
   });
   receiver = await startReceiver();
@@ -78,6 +79,10 @@ describe('deliveries', () => {
     expect(bySecret(admins.secret)).toHaveLength(1);
     expect(JSON.parse(received[0]!.body)).toMatchObject({ id: event.id, type: 'note.created', ownerId: alice!.id });
     expect(await deliveryOf(bobs.endpoint.id, event.id)).toBeNull();
+    // Stored sealed with WEBHOOKS_SECRETS_KEY: the database alone cannot sign.
+    const stored = await webhooks.db.webhookEndpoint.findUniqueOrThrow({ where: { id: mine.endpoint.id } });
+    expect(stored.secret).toMatch(/^aes-256-gcm:/);
+    expect(stored.secret).not.toContain(mine.secret.slice('whsec_'.length));
   });
 
   it('carry both signatures during a rotation window, each verifying with its own secret', async () => {

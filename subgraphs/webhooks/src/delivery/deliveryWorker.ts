@@ -1,6 +1,7 @@
 import type { Logger } from '@supergraph/common';
 import type { Dispatcher } from 'undici';
 import type { WebhooksDb } from '../db.ts';
+import type { SecretBox } from '../secretBox.ts';
 import type { AddressPolicy } from './addressPolicy.ts';
 import { recordAttempt, type ClaimedDelivery, type FailurePolicy } from './recordAttempt.ts';
 import { sendAttempt, type AttemptLimits } from './sendAttempt.ts';
@@ -10,6 +11,7 @@ export interface DeliveryWorkerOptions {
   db: WebhooksDb;
   agent: Dispatcher;
   policy: AddressPolicy;
+  secrets: SecretBox;
   limits: AttemptLimits;
   failures: FailurePolicy;
   /** Deliveries sent at once. */
@@ -71,7 +73,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }
 
   async function attempt(delivery: Claimed): Promise<void> {
-    const headers = signDelivery(delivery.eventId, delivery.payload, delivery);
+    const { secrets } = options;
+    const headers = signDelivery(delivery.eventId, delivery.payload, {
+      secret: secrets.open(delivery.secret),
+      previousSecret: delivery.previousSecret && secrets.open(delivery.previousSecret),
+      previousSecretUntil: delivery.previousSecretUntil,
+    });
     const outcome = await sendAttempt({ url: delivery.url, body: delivery.payload, headers }, { ...options.limits, agent: options.agent, policy: options.policy });
     logger.debug({ deliveryId: delivery.id, attempt: delivery.attempts + 1, ...outcome }, 'webhook attempt');
     await recordAttempt(db, delivery, outcome, options.failures);

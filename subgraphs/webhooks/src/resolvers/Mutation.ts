@@ -11,7 +11,7 @@ import { newWebhookSecret } from '../webhookSecret.ts';
 // writes to it run one after the other. A secret leaves this subgraph only
 // in the answer to the create or rotate that made it.
 export const Mutation: MutationResolvers = {
-  createWebhookEndpoint: async (_parent, { input }, { db, viewer, config }) => {
+  createWebhookEndpoint: async (_parent, { input }, { db, viewer, config, secrets }) => {
     const ownerId = requireViewer(viewer);
     const parsed = parseCreateEndpoint(input);
     const url = await checkEndpointUrl(parsed.url, { allowHttp: allowsHttp(config), allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK });
@@ -24,13 +24,13 @@ export const Mutation: MutationResolvers = {
         throw badInput('input', `A user holds at most ${max} webhook endpoints; delete one first.`, { max });
       }
       return tx.webhookEndpoint.create({
-        data: { ownerId, ownerIsAdmin: viewer!.role === 'ADMIN', url, eventTypes: parsed.eventTypes, description: parsed.description, secret },
+        data: { ownerId, ownerIsAdmin: viewer!.role === 'ADMIN', url, eventTypes: parsed.eventTypes, description: parsed.description, secret: secrets.seal(secret) },
       });
     });
     return { endpoint, secret };
   },
 
-  rotateWebhookSecret: async (_parent, { id }, { db, viewer, config }) => {
+  rotateWebhookSecret: async (_parent, { id }, { db, viewer, config, secrets }) => {
     const viewerId = requireViewer(viewer);
     const endpointId = parseId(id, 'id');
     const secret = newWebhookSecret();
@@ -38,7 +38,7 @@ export const Mutation: MutationResolvers = {
       const current = await findOwnEndpoint(tx, endpointId, viewerId, 'id');
       return tx.webhookEndpoint.update({
         where: { id: endpointId },
-        data: { secret, previousSecret: current.secret, previousSecretUntil: new Date(Date.now() + config.WEBHOOKS_ROTATION_WINDOW_MS) },
+        data: { secret: secrets.seal(secret), previousSecret: current.secret, previousSecretUntil: new Date(Date.now() + config.WEBHOOKS_ROTATION_WINDOW_MS) },
       });
     });
     return { endpoint, secret };
