@@ -31,6 +31,7 @@ export async function prepareSubgraphs(runId: string, extra: NodeJS.ProcessEnv =
     // The benchmarks measure gateways: the webhooks subgraph serves its API,
     // but no delivery worker competes for the CPU or leaves a queue behind.
     WEBHOOKS_WORKER: 'false',
+    WEBHOOKS_SECRETS_KEY: randomBytes(32).toString('base64'),
     ...extra,
   };
   for (const name of SUBGRAPHS) {
