@@ -14,6 +14,7 @@ COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/notes/package.json subgraphs/notes/
 COPY subgraphs/orders/package.json subgraphs/orders/
 COPY subgraphs/payments/package.json subgraphs/payments/
+COPY subgraphs/webhooks/package.json subgraphs/webhooks/
 RUN npm ci --include=dev --ignore-scripts
 
 COPY . .

@@ -21,7 +21,7 @@ describe('demo accounts', () => {
   it('a production npm start creates none: the admin demo login is refused', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-production-'));
     const env: NodeJS.ProcessEnv = { ...process.env, ...production, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0' };
-    for (const name of ['USERS', 'NOTES', 'ORDERS']) {
+    for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
       delete env[`${name}_DATABASE_URL`];
       env[`${name}_PORT`] = '0';
     }

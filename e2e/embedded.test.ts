@@ -26,7 +26,7 @@ const running = new Set<number>();
 
 function npmStart(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, NODE_ENV: 'development' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS', 'PAYMENTS']) {
+  for (const name of ['USERS', 'NOTES', 'ORDERS', 'PAYMENTS', 'WEBHOOKS']) {
     delete env[`${name}_DATABASE_URL`];
     env[`${name}_PORT`] = '0';
   }

@@ -49,7 +49,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-embedded-concurrency-'));
   // The README query is asked as each demo user, so the demo data is wanted.
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0', SEED_DEMO_DATA: 'true' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS']) {
+  for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
     delete env[`${name}_DATABASE_URL`];
     env[`${name}_PORT`] = '0';
   }

@@ -11,12 +11,12 @@ export interface InProcessEvents {
   publisher: EventPublisher;
   eventSource: EventSource;
   /**
-   * Hands events of `types` to `takeIn`, as a consumer's own durable queue
+   * Hands events of `types` (every event when null) to `takeIn`, as a consumer's own durable queue
    * would under RabbitMQ: one at a time, in publish order, retried until
    * taken in (`takeIn` is idempotent by event id). Publishing never waits
    * for it, so a slow saga step never holds a relay's batch open.
    */
-  consume(name: string, types: string[], takeIn: (event: EventEnvelope) => Promise<unknown>): void;
+  consume(name: string, types: string[] | null, takeIn: (event: EventEnvelope) => Promise<unknown>): void;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface InProcessEvents {
  * bridge's own forwarding core (same validation and dedupe by event id),
  * which appends events to an in-memory history (the same retention and
  * positions as the Redis streams) and hands them to an in-memory pub/sub
- * the router listens to, and to the saga's consumers. Only the transports
+ * the router listens to, and to the other consumers (saga steps, webhooks). Only the transports
  * differ from RabbitMQ and Redis; what a consumer had not taken in when the
  * process stops is not redelivered (the orders saga's timeout then cancels
  * the orders it concerned).
@@ -32,7 +32,7 @@ export interface InProcessEvents {
 export function createInProcessEvents(logger: Logger): InProcessEvents {
   const pubsub = new PubSub();
   const history = new MemoryEventHistory();
-  const consumers: { name: string; types: Set<string>; takeIn: (event: EventEnvelope) => Promise<unknown>; queue: Promise<void> }[] = [];
+  const consumers: { name: string; types: Set<string> | null; takeIn: (event: EventEnvelope) => Promise<unknown>; queue: Promise<void> }[] = [];
   // PubSub delivers synchronously; subscription resolution then runs on its
   // own, so publish() never waits on queries against the relay's database.
   const sink = createMemoryEventSink({
@@ -40,7 +40,7 @@ export function createInProcessEvents(logger: Logger): InProcessEvents {
     publish: (positioned) => {
       void pubsub.publish(positioned.event.type, positioned);
       for (const consumer of consumers) {
-        if (consumer.types.has(positioned.event.type)) consumer.queue = consumer.queue.then(() => deliver(consumer, positioned.event));
+        if (!consumer.types || consumer.types.has(positioned.event.type)) consumer.queue = consumer.queue.then(() => deliver(consumer, positioned.event));
       }
     },
   });
@@ -68,6 +68,7 @@ export function createInProcessEvents(logger: Logger): InProcessEvents {
           const outcome = await forwardEvent(JSON.stringify(event), sink);
           if (outcome.status === 'malformed' || outcome.status === 'undeliverable') {
             logger.error({ outcome }, 'an outbox event could not be delivered in process');
+            continue;
           }
         }
       },
@@ -75,7 +76,7 @@ export function createInProcessEvents(logger: Logger): InProcessEvents {
     },
     eventSource: memoryEventSource(pubsub, history, logger),
     consume(name, types, takeIn) {
-      consumers.push({ name, types: new Set(types), takeIn, queue: Promise.resolve() });
+      consumers.push({ name, types: types && new Set(types), takeIn, queue: Promise.resolve() });
     },
   };
 }

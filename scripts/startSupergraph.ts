@@ -6,8 +6,10 @@ import { loadOrdersConfig, PAYMENT_EVENT_TYPES, seedOrders, startOrdersSubgraph 
 import { loadPaymentsConfig, ORDER_EVENT_TYPES, startPaymentsSubgraph } from '@supergraph/payments';
 import { loadRouterConfig, startRouter } from '@supergraph/router';
 import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/users';
+import { loadWebhooksConfig, startWebhooksSubgraph } from '@supergraph/webhooks';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embeddedPostgres.ts';
 import { createInProcessEvents } from './inProcessEvents.ts';
+import { localSecretsKey } from './localSecretsKey.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -30,7 +32,7 @@ export function seedDemoData(env: NodeJS.ProcessEnv): boolean {
 export interface Supergraph {
   url: string;
   /** Where each subgraph listens; they answer only requests the router signed. */
-  subgraphUrls: { users: string; notes: string; orders: string; payments: string };
+  subgraphUrls: { users: string; notes: string; orders: string; payments: string; webhooks: string };
   stop: () => Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
   };
 
   try {
-    const names = ['users', 'notes', 'orders', 'payments'] as const;
+    const names = ['users', 'notes', 'orders', 'payments', 'webhooks'] as const;
     const urls = await Promise.all(
       names.map(async (name) => {
         const variable = `${name.toUpperCase()}_DATABASE_URL`;
@@ -73,6 +75,7 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     const external = Boolean(env.AMQP_URL && env.REDIS_URL);
     const inProcess = external ? null : createInProcessEvents(createLogger('events', env.LOG_LEVEL ?? 'info'));
     const subgraphEnv: NodeJS.ProcessEnv = { ...env, ...signing };
+    if (!env.WEBHOOKS_SECRETS_KEY?.trim()) subgraphEnv.WEBHOOKS_SECRETS_KEY = await localSecretsKey(dataDir);
     if (inProcess) {
       delete subgraphEnv.AMQP_URL;
       // The embedded Postgres serves one session; polling is simpler than LISTEN there and 100 ms is plenty.
@@ -97,6 +100,10 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
     // The order saga's steps, fed by the in-process bus as their own queues would be by RabbitMQ.
     inProcess?.consume('payments', ORDER_EVENT_TYPES, payments.takeIn);
     inProcess?.consume('orders', PAYMENT_EVENT_TYPES, orders.takeIn);
+    // Its delivery worker takes events from the in-process bus, or from its own RabbitMQ queue.
+    const webhooks = await startWebhooksSubgraph(loadWebhooksConfig(subgraphEnv), events);
+    stops.push(webhooks.stop);
+    inProcess?.consume('webhooks', null, webhooks.takeIn);
     if (seedDemoData(env)) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
 
     const router = await startRouter(
@@ -107,12 +114,13 @@ export async function startSupergraph(env: NodeJS.ProcessEnv = process.env, log 
         NOTES_ROUTING_URL: notes.url,
         ORDERS_ROUTING_URL: orders.url,
         PAYMENTS_ROUTING_URL: payments.url,
+        WEBHOOKS_ROUTING_URL: webhooks.url,
         ...(inProcess ? { REDIS_URL: undefined } : {}),
       }),
       inProcess ? { eventSource: inProcess.eventSource } : {},
     );
     stops.push(router.stop);
-    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url, payments: payments.url }, stop };
+    return { url: router.url, subgraphUrls: { users: users.url, notes: notes.url, orders: orders.url, payments: payments.url, webhooks: webhooks.url }, stop };
   } catch (error) {
     await stop();
     throw error;

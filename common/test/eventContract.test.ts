@@ -35,7 +35,19 @@ describe('defineEvent', () => {
       aggregateId: 't1',
       aggregateVersion: 2,
       data: { thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } },
+      ownerId: null,
     });
+  });
+
+  it("names the user the event is about as the envelope's ownerId when the contract declares its owner field", () => {
+    const owned = defineEvent({ type: 'thing.owned', aggregateType: 'Thing', owner: 'ownerId', description: 'Someone owns a thing.', data: z.object({ ownerId: z.string() }) });
+    expect(owned.contentOf(owned.build({ aggregateId: 't1', aggregateVersion: 1, data: { ownerId: 'u7' } })).ownerId).toBe('u7');
+  });
+
+  it('refuses an owner that names no field of the payload', () => {
+    expect(() =>
+      defineEvent({ type: 'thing.owned', aggregateType: 'Thing', owner: 'nobody' as never, description: 'Someone owns a thing.', data: z.object({ ownerId: z.string() }) }),
+    ).toThrow('defineEvent("thing.owned"): owner must name a field of data, got "nobody".');
   });
 
   it('drops payload fields the contract does not declare, so nothing undocumented leaves the producer', () => {

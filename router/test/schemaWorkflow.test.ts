@@ -89,7 +89,7 @@ describe('composeWithProposal', () => {
   it('rejects an unknown subgraph, listing the known ones', async () => {
     const subgraphs = await loadSupergraphConfig(path.join(repo, 'supergraph.yaml'));
     await expect(composeWithProposal(subgraphs, { subgraph: 'billing' })).rejects.toThrow(
-      `Unknown subgraph "billing"; the config lists ${subgraphs.map((subgraph) => subgraph.name).join(', ')}.`,
+      `Unknown subgraph "billing"; the config lists ${subgraphs.map(({ name }) => name).join(', ')}.`,
     );
   });
 });

@@ -19,10 +19,10 @@ export interface EventDefinition<Data extends z.ZodObject> {
    */
   data: Data;
   /**
-   * The `data` field holding the id of the user the event is about (a
-   * note's author, an order's customer). It becomes the envelope's
-   * `ownerId`, which consumers that hand events to users (webhooks) use to
-   * give each user only events about themselves. Omitted: admins only.
+   * The `data` field holding the id of the user the event is about (say,
+   * a parcel's recipient). It becomes the envelope's `ownerId`, which
+   * consumers that hand events to users use to give each user only events
+   * about themselves. Omitted: admins only.
    */
   owner?: keyof z.infer<Data> & string;
 }

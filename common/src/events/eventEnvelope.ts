@@ -34,7 +34,7 @@ export const eventEnvelopeSchema = z.object({
     .string()
     .nullable()
     .default(null)
-    .describe("the user the event is about, per its contract's `owner`: consumers that hand events to users (webhooks) give it only to them and to admins; null: to admins only"),
+    .describe("the user the event is about, per its contract's `owner`: consumers that hand events to users give them only to that user and to admins; null: to admins only"),
   data: z.record(z.string(), z.unknown()).describe("the type's payload, declared by its producer"),
   correlationId: z.string().nullable().describe('the `x-request-id` of the request that caused it'),
   causationId: z.string().nullable().describe('the event that caused it, if any'),

@@ -30,8 +30,22 @@ export type CreateNoteInput = {
   title: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  /** At most 200 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 20 event types, or `*` for all the owner may see. */
+  eventTypes: Array<Scalars['String']['input']>;
+  /** https (http only where the deployment allows it); never a private, loopback or link-local address. */
+  url: Scalars['String']['input'];
+};
+
 export type DeleteNotePayload = {
   __typename?: 'DeleteNotePayload';
+  id: Scalars['ID']['output'];
+};
+
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
   id: Scalars['ID']['output'];
 };
 
@@ -50,8 +64,14 @@ export type Mutation = {
   createNote: Note;
   /** Creates a tag, or returns the existing one with that name. */
   createTag: Tag;
+  /** Registers an endpoint of the signed-in user; the secret is shown only here. */
+  createWebhookEndpoint: WebhookEndpointWithSecret;
   /** Deletes the signed-in user's note. */
   deleteNote: DeleteNotePayload;
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
+  disableWebhookEndpoint: WebhookEndpoint;
+  /** Enables the endpoint again and resets its failure count. */
+  enableWebhookEndpoint: WebhookEndpoint;
   /**
    * At most 10 attempts per e-mail address and 50 per client address in 15
    * minutes: RATE_LIMITED beyond, whether the password was right or not.
@@ -66,6 +86,10 @@ export type Mutation = {
    * is a CONFLICT.
    */
   placeOrder: Order;
+  /** Sends a delivery again as a new attempt, now, whatever its status. */
+  redeliverWebhook: WebhookDelivery;
+  /** A new secret; the previous one keeps verifying for the rotation window (both signatures are sent). */
+  rotateWebhookSecret: WebhookEndpointWithSecret;
   /**
    * Creates an account. A taken e-mail address is a CONFLICT (see the README's
    * security notes). At most 5 per e-mail address and 10 per client address an
@@ -98,7 +122,27 @@ export type MutationCreateTagArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteNoteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDisableWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -111,6 +155,16 @@ export type MutationLogInArgs = {
 export type MutationPlaceOrderArgs = {
   idempotencyKey: Scalars['String']['input'];
   input: PlaceOrderInput;
+};
+
+
+export type MutationRedeliverWebhookArgs = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -327,6 +381,10 @@ export type Query = {
   user?: Maybe<User>;
   /** All users, newest first. `first` defaults to 20, at most 100. */
   users: UserConnection;
+  /** One of the signed-in user's endpoints, or null. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** The signed-in user's endpoints, newest first. `first` defaults to 20, at most 100. */
+  webhookEndpoints: WebhookEndpointConnection;
 };
 
 
@@ -392,6 +450,17 @@ export type QueryUsersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type SignUpInput = {
   /** A valid e-mail address, unique across users (case-insensitive). */
   email: Scalars['String']['input'];
@@ -414,6 +483,8 @@ export type Subscription = {
   orderUpdated: Order;
   /** A user signed up. For admins (scope `admin`). */
   userRegistered: User;
+  /** One of the signed-in user's endpoints was disabled after failing too long. */
+  webhookEndpointDisabled: WebhookEndpoint;
 };
 
 
@@ -482,6 +553,8 @@ export type User = {
   notes: NoteConnection;
   /** This user's orders, newest first; only the user and admins may read them (FORBIDDEN otherwise). `first` defaults to 20, at most 100. */
   orders?: Maybe<OrderConnection>;
+  /** This user's endpoints, newest first; empty for anyone else. `first` defaults to 20, at most 100. */
+  webhookEndpoints: WebhookEndpointConnection;
 };
 
 
@@ -498,6 +571,13 @@ export type UserOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** The notes subgraph's view of a user: their notes. */
+export type UserWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Users, newest first. */
 export type UserConnection = {
   __typename?: 'UserConnection';
@@ -510,6 +590,92 @@ export type UserEdge = {
   __typename?: 'UserEdge';
   cursor: Scalars['String']['output'];
   node: User;
+};
+
+/** One event sent to one endpoint, with every attempt's outcome. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The event's id: the `webhook-id` header, the same on every attempt. */
+  eventId: Scalars['ID']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastHttpStatus?: Maybe<Scalars['Int']['output']>;
+  /** How long the last attempt took, in ms. */
+  lastLatencyMs?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due, while PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  status: WebhookDeliveryStatus;
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Given up: a 4xx other than 429, too many attempts, or the endpoint was disabled. */
+  | 'FAILED'
+  /** Waiting for its next attempt. */
+  | 'PENDING';
+
+/** An HTTPS URL that receives signed event deliveries. Only its owner sees or changes it. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  /** Deliveries to this endpoint, newest first. `first` defaults to 20, at most 100. */
+  deliveries: WebhookDeliveryConnection;
+  description?: Maybe<Scalars['String']['output']>;
+  /** Why it was disabled, when it was. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False once disabled by its owner or after failing too long; enable it again to resume. */
+  enabled: Scalars['Boolean']['output'];
+  /** The event types it receives, e.g. `note.created`; `*` receives every type its owner may see. */
+  eventTypes: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  owner: User;
+  url: Scalars['String']['output'];
+};
+
+
+/** An HTTPS URL that receives signed event deliveries. Only its owner sees or changes it. */
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WebhookEndpointConnection = {
+  __typename?: 'WebhookEndpointConnection';
+  edges: Array<WebhookEndpointEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookEndpointEdge = {
+  __typename?: 'WebhookEndpointEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookEndpoint;
+};
+
+/** An endpoint with its signing secret: returned only by create and rotate, never again. */
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret';
+  endpoint: WebhookEndpoint;
+  /** `whsec_<base64>`: verify deliveries with it (Standard Webhooks). */
+  secret: Scalars['String']['output'];
 };
 
 export type ExampleLogInMutationVariables = Exact<{

@@ -43,10 +43,26 @@ export const webhooksConfigSchema = sharedConfigSchema
     WEBHOOKS_DISABLE_AFTER_MS: positiveInt(5 * 24 * 3_600_000),
     /** How long the previous secret keeps signing after a rotation, in ms. @default 86400000 (24 h) */
     WEBHOOKS_ROTATION_WINDOW_MS: positiveInt(24 * 3_600_000),
+    /** How long an event id is remembered to drop redelivered messages, in ms. @default 604800000 (7 days) */
+    WEBHOOKS_DEDUPE_RETENTION_MS: positiveInt(7 * 24 * 3_600_000),
     /** How often the worker looks for due deliveries, in ms. @default 1000 */
     WEBHOOKS_POLL_INTERVAL_MS: positiveInt(1_000),
     /** Deliveries sent at once. @default 8 */
     WEBHOOKS_CONCURRENCY: positiveInt(8),
+    /**
+     * Base64 of 32 random bytes (`openssl rand -base64 32`): endpoint secrets
+     * are stored sealed with it (AES-256-GCM). Required in production; unset
+     * elsewhere, secrets are stored as they are. @default unset
+     */
+    WEBHOOKS_SECRETS_KEY: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        const key = Buffer.from(value.trim(), 'base64');
+        if (key.length !== 32) context.addIssue({ code: 'custom', message: `must be base64 of 32 bytes; got ${key.length} bytes` });
+        return key;
+      }),
     /** Accept `http:` URLs (never in production). @default true outside production */
     WEBHOOKS_ALLOW_HTTP: z.stringbool().optional(),
     /**
@@ -55,6 +71,10 @@ export const webhooksConfigSchema = sharedConfigSchema
      * stays refused; refused in production. @default false
      */
     WEBHOOKS_ALLOW_LOOPBACK: z.stringbool().default(false),
+  })
+  .refine((config) => !(config.NODE_ENV === 'production' && !config.WEBHOOKS_SECRETS_KEY), {
+    path: ['WEBHOOKS_SECRETS_KEY'],
+    message: 'must be set in production (endpoint secrets are stored sealed with it), e.g. $(openssl rand -base64 32)',
   })
   .refine((config) => !(config.NODE_ENV === 'production' && (config.WEBHOOKS_ALLOW_LOOPBACK || config.WEBHOOKS_ALLOW_HTTP)), {
     path: ['WEBHOOKS_ALLOW_LOOPBACK'],

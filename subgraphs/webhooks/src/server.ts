@@ -7,6 +7,7 @@ import { createDeliveryAgent } from './delivery/sendAttempt.ts';
 import { takeInEvent } from './delivery/takeInEvent.ts';
 import { createWebhooksLoaders } from './loaders.ts';
 import { webhooksSchema } from './schema.ts';
+import { createSecretBox } from './secretBox.ts';
 
 export type WebhooksSubgraph = RunningSubgraph<WebhooksDb> & {
   /** Takes an event in for delivery (idempotent by id); `npm start` feeds its in-process bus here. */
@@ -25,6 +26,7 @@ export type WebhooksSubgraph = RunningSubgraph<WebhooksDb> & {
  */
 export async function startWebhooksSubgraph(config: WebhooksConfig, events?: SubgraphEvents): Promise<WebhooksSubgraph> {
   const logger = createLogger('webhooks', config.LOG_LEVEL);
+  const secrets = createSecretBox(config.WEBHOOKS_SECRETS_KEY);
   const db = createWebhooksDb(config.WEBHOOKS_DATABASE_URL, config.WEBHOOKS_DB_POOL_SIZE, logger);
   const subgraph = await serveSubgraph<WebhooksDb, WebhooksContext>({
     name: 'webhooks',
@@ -35,7 +37,7 @@ export async function startWebhooksSubgraph(config: WebhooksConfig, events?: Sub
     databaseUrl: config.WEBHOOKS_DATABASE_URL,
     events,
     schema: webhooksSchema(),
-    context: (base) => ({ ...base, loaders: createWebhooksLoaders(base.db), config }),
+    context: (base) => ({ ...base, loaders: createWebhooksLoaders(base.db), config, secrets }),
   });
   const policy = { allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK };
   const agent = createDeliveryAgent(policy);
@@ -44,6 +46,7 @@ export async function startWebhooksSubgraph(config: WebhooksConfig, events?: Sub
         db,
         agent,
         policy,
+        secrets,
         limits: { timeoutMs: config.WEBHOOKS_ATTEMPT_TIMEOUT_MS, maxResponseBytes: config.WEBHOOKS_MAX_RESPONSE_BYTES },
         failures: {
           schedule: { baseMs: config.WEBHOOKS_RETRY_BASE_MS, maxMs: config.WEBHOOKS_RETRY_MAX_MS },
@@ -53,6 +56,7 @@ export async function startWebhooksSubgraph(config: WebhooksConfig, events?: Sub
         },
         concurrency: config.WEBHOOKS_CONCURRENCY,
         pollIntervalMs: config.WEBHOOKS_POLL_INTERVAL_MS,
+        dedupeRetentionMs: config.WEBHOOKS_DEDUPE_RETENTION_MS,
         logger,
       })
     : null;

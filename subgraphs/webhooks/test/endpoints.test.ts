@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
+import { countQueries } from '../../../test/kit/queryCounter.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';
 
@@ -98,5 +99,27 @@ describe('owner-only access', () => {
     expect(disabled.data!.disableWebhookEndpoint).toEqual({ enabled: false, disabledReason: 'disabled by its owner' });
     const enabled = await as(aliceToken, `mutation($id: ID!) { enableWebhookEndpoint(id: $id) { enabled disabledReason } }`, { id: endpoint.id });
     expect(enabled.data!.enableWebhookEndpoint).toEqual({ enabled: true, disabledReason: null });
+  });
+});
+
+describe('loading', () => {
+  it('reads endpoints with their deliveries in a fixed number of statements, however many there are', async () => {
+    const dave = '00000000-0000-4000-8000-0000000000d1';
+    const token = await tokenFor(dave);
+    const statementsFor = async (endpoints: number) => {
+      await webhooks.db.webhookEndpoint.deleteMany({ where: { ownerId: dave } });
+      for (let i = 0; i < endpoints; i++) {
+        const endpoint = await webhooks.db.webhookEndpoint.create({ data: { ownerId: dave, url: `https://93.184.215.14/${i}`, eventTypes: ['*'], secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } });
+        await webhooks.db.webhookDelivery.createMany({
+          data: Array.from({ length: 3 }, () => ({ endpointId: endpoint.id, eventId: crypto.randomUUID(), eventType: 'note.created', payload: '{}' })),
+        });
+      }
+      const queries = countQueries(webhooks.db);
+      const response = await as(token, `{ webhookEndpoints(first: 10) { totalCount edges { node { url deliveries(first: 5) { totalCount edges { node { eventType status } } } } } } }`);
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.webhookEndpoints.edges).toHaveLength(endpoints);
+      return queries.count;
+    };
+    expect(await statementsFor(1)).toBe(await statementsFor(3));
   });
 });

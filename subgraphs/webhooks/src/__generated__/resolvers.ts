@@ -110,7 +110,6 @@ export type Subscription = {
   webhookEndpointDisabled: WebhookEndpoint;
 };
 
-/** The webhooks subgraph's view of a user: their endpoints (only they see them). */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
@@ -119,7 +118,6 @@ export type User = {
 };
 
 
-/** The webhooks subgraph's view of a user: their endpoints (only they see them). */
 export type UserWebhookEndpointsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

@@ -1,4 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** Where deliveries may go; see `refusalOf`. */
@@ -37,12 +38,8 @@ export function refusalOf(address: string, policy: AddressPolicy): string | null
  * DNS rebinding, is caught here). Node skips the lookup for IP literals:
  * `checkTarget` covers those before any request is made.
  */
-export function guardedLookup(policy: AddressPolicy) {
-  return (
-    hostname: string,
-    options: { all?: boolean; family?: number | string },
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
+export function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return (hostname, options, callback) => {
     dnsLookup(hostname, { all: true, family: Number(options.family ?? 0) || 0 }, (error, addresses) => {
       if (error) return callback(error, []);
       const refused = addresses.map(({ address }) => refusalOf(address, policy)).find((reason) => reason !== null);

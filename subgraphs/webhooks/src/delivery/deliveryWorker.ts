@@ -1,6 +1,7 @@
 import type { Logger } from '@supergraph/common';
 import type { Dispatcher } from 'undici';
 import type { WebhooksDb } from '../db.ts';
+import type { SecretBox } from '../secretBox.ts';
 import type { AddressPolicy } from './addressPolicy.ts';
 import { recordAttempt, type ClaimedDelivery, type FailurePolicy } from './recordAttempt.ts';
 import { sendAttempt, type AttemptLimits } from './sendAttempt.ts';
@@ -10,13 +11,19 @@ export interface DeliveryWorkerOptions {
   db: WebhooksDb;
   agent: Dispatcher;
   policy: AddressPolicy;
+  secrets: SecretBox;
   limits: AttemptLimits;
   failures: FailurePolicy;
   /** Deliveries sent at once. */
   concurrency: number;
   pollIntervalMs: number;
+  /** How long taken-in event ids are kept (see `takeInEvent`). */
+  dedupeRetentionMs: number;
   logger: Logger;
 }
+
+/** How often remembered event ids past their retention are deleted. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface DeliveryWorker {
   /** Looks for due deliveries now rather than at the next poll. */
@@ -49,6 +56,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let timer: NodeJS.Timeout | undefined;
   let woken = false;
   let running: Promise<void> | null = null;
+  let prunedAt = 0;
 
   async function claim(): Promise<Claimed[]> {
     return db.$queryRaw<Claimed[]>`
@@ -65,14 +73,26 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }
 
   async function attempt(delivery: Claimed): Promise<void> {
-    const headers = signDelivery(delivery.eventId, delivery.payload, delivery);
+    const { secrets } = options;
+    const headers = signDelivery(delivery.eventId, delivery.payload, {
+      secret: secrets.open(delivery.secret),
+      previousSecret: delivery.previousSecret && secrets.open(delivery.previousSecret),
+      previousSecretUntil: delivery.previousSecretUntil,
+    });
     const outcome = await sendAttempt({ url: delivery.url, body: delivery.payload, headers }, { ...options.limits, agent: options.agent, policy: options.policy });
     logger.debug({ deliveryId: delivery.id, attempt: delivery.attempts + 1, ...outcome }, 'webhook attempt');
     await recordAttempt(db, delivery, outcome, options.failures);
   }
 
+  async function pruneReceivedEvents(): Promise<void> {
+    if (Date.now() - prunedAt < PRUNE_INTERVAL_MS) return;
+    prunedAt = Date.now();
+    await db.$executeRaw`DELETE FROM "ReceivedEvent" WHERE "receivedAt" < now() - ${options.dedupeRetentionMs} * interval '1 millisecond'`;
+  }
+
   /** Claims and sends batches until none is due. */
   async function drain(): Promise<void> {
+    await pruneReceivedEvents();
     while (!stopping) {
       woken = false;
       const batch = await claim();

@@ -29,7 +29,7 @@ export interface AttemptOutcome {
  * so a receiver cannot bounce a delivery to an internal address either.
  */
 export function createDeliveryAgent(policy: AddressPolicy): Dispatcher {
-  return new Agent({ connect: { lookup: guardedLookup(policy) as never }, keepAliveTimeout: 10_000 });
+  return new Agent({ connect: { lookup: guardedLookup(policy) }, keepAliveTimeout: 10_000 });
 }
 
 /** POSTs one signed delivery and classifies the outcome; it never throws. */

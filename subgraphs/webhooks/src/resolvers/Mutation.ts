@@ -11,7 +11,7 @@ import { newWebhookSecret } from '../webhookSecret.ts';
 // writes to it run one after the other. A secret leaves this subgraph only
 // in the answer to the create or rotate that made it.
 export const Mutation: MutationResolvers = {
-  createWebhookEndpoint: async (_parent, { input }, { db, viewer, config }) => {
+  createWebhookEndpoint: async (_parent, { input }, { db, viewer, config, secrets }) => {
     const ownerId = requireViewer(viewer);
     const parsed = parseCreateEndpoint(input);
     const url = await checkEndpointUrl(parsed.url, { allowHttp: allowsHttp(config), allowLoopback: config.WEBHOOKS_ALLOW_LOOPBACK });
@@ -24,13 +24,13 @@ export const Mutation: MutationResolvers = {
         throw badInput('input', `A user holds at most ${max} webhook endpoints; delete one first.`, { max });
       }
       return tx.webhookEndpoint.create({
-        data: { ownerId, ownerIsAdmin: viewer!.role === 'ADMIN', url, eventTypes: parsed.eventTypes, description: parsed.description, secret },
+        data: { ownerId, ownerIsAdmin: viewer!.role === 'ADMIN', url, eventTypes: parsed.eventTypes, description: parsed.description, secret: secrets.seal(secret) },
       });
     });
     return { endpoint, secret };
   },
 
-  rotateWebhookSecret: async (_parent, { id }, { db, viewer, config }) => {
+  rotateWebhookSecret: async (_parent, { id }, { db, viewer, config, secrets }) => {
     const viewerId = requireViewer(viewer);
     const endpointId = parseId(id, 'id');
     const secret = newWebhookSecret();
@@ -38,7 +38,7 @@ export const Mutation: MutationResolvers = {
       const current = await findOwnEndpoint(tx, endpointId, viewerId, 'id');
       return tx.webhookEndpoint.update({
         where: { id: endpointId },
-        data: { secret, previousSecret: current.secret, previousSecretUntil: new Date(Date.now() + config.WEBHOOKS_ROTATION_WINDOW_MS) },
+        data: { secret: secrets.seal(secret), previousSecret: current.secret, previousSecretUntil: new Date(Date.now() + config.WEBHOOKS_ROTATION_WINDOW_MS) },
       });
     });
     return { endpoint, secret };
@@ -81,11 +81,9 @@ export const Mutation: MutationResolvers = {
     const deliveryId = parseId(args.deliveryId, 'deliveryId');
     return db.$transaction(async (tx) => {
       const delivery = await tx.webhookDelivery.findUnique({ where: { id: deliveryId } });
-      if (!delivery) throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
+      const endpoint = delivery && (await tx.webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }));
       // Someone else's delivery is NOT_FOUND too: whether it exists is its owner's business.
-      const endpoint = await findOwnEndpoint(tx, delivery.endpointId, viewerId, 'deliveryId').catch(() => {
-        throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
-      });
+      if (!delivery || !endpoint || endpoint.ownerId !== viewerId) throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
       if (!endpoint.enabled) throw appError('CONFLICT', 'The endpoint is disabled; enable it before redelivering.', { field: 'deliveryId' });
       return tx.webhookDelivery.update({
         where: { id: deliveryId },

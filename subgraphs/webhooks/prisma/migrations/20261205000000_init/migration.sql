@@ -84,6 +84,9 @@ CREATE UNIQUE INDEX "WebhookDelivery_endpointId_eventId_key" ON "WebhookDelivery
 CREATE INDEX "WebhookAttempt_deliveryId_number_idx" ON "WebhookAttempt"("deliveryId", "number");
 
 -- CreateIndex
+CREATE INDEX "ReceivedEvent_receivedAt_idx" ON "ReceivedEvent"("receivedAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "OutboxEvent_id_key" ON "OutboxEvent"("id");
 
 -- AddForeignKey
