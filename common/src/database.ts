@@ -22,3 +22,17 @@ export function createPgAdapter(connectionString: string, maxConnections: number
  * at a time, 32 concurrent sign-ups waited longer than 2 s.
  */
 export const transactionOptions = { maxWait: 5_000 } as const;
+
+/**
+ * What every subgraph's PrismaClient is built with: the adapter over a pool
+ * that survives lost connections, query events always on (they feed debug
+ * logging, `db_statements_total` and the tests' statement counts), and the
+ * transaction options above.
+ */
+export function subgraphClientOptions(connectionString: string, maxConnections: number, logger: Logger, name: string) {
+  return {
+    adapter: createPgAdapter(connectionString, maxConnections, logger, name),
+    log: [{ emit: 'event' as const, level: 'query' as const }],
+    transactionOptions,
+  };
+}

@@ -1,16 +1,9 @@
-import { createPgAdapter, transactionOptions, type Logger } from '@supergraph/common';
+import { subgraphClientOptions, type Logger } from '@supergraph/common';
 import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 
-/**
- * Query events are always on: they feed debug logging and let tests count
- * SQL statements per request.
- */
+/** This subgraph's own database (see `subgraphClientOptions`). */
 export function createOrdersDb(url: string, poolSize: number, logger: Logger) {
-  return new PrismaClient({
-    adapter: createPgAdapter(url, poolSize, logger, 'orders'),
-    log: [{ emit: 'event', level: 'query' }],
-    transactionOptions,
-  });
+  return new PrismaClient(subgraphClientOptions(url, poolSize, logger, 'orders'));
 }
 
 export type OrdersDb = ReturnType<typeof createOrdersDb>;

@@ -1,13 +1,9 @@
-import { createPgAdapter, transactionOptions, type Logger } from '@supergraph/common';
+import { subgraphClientOptions, type Logger } from '@supergraph/common';
 import { PrismaClient, type Prisma } from './__generated__/prisma/client.ts';
 
-/** Query events are always on: they feed debug logging and let tests count SQL statements. */
+/** This subgraph's own database (see `subgraphClientOptions`). */
 export function createPaymentsDb(url: string, poolSize: number, logger: Logger) {
-  return new PrismaClient({
-    adapter: createPgAdapter(url, poolSize, logger, 'payments'),
-    log: [{ emit: 'event', level: 'query' }],
-    transactionOptions,
-  });
+  return new PrismaClient(subgraphClientOptions(url, poolSize, logger, 'payments'));
 }
 
 export type PaymentsDb = ReturnType<typeof createPaymentsDb>;
