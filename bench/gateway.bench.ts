@@ -9,7 +9,7 @@ import { loadGraphQL, postGraphQL as post, type LoadFigures, type LoadOptions } 
 import { sleep } from './pacing.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
 import { cpuSeconds, freePort, postgresCpuSeconds, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
-import { sqlStatementsSoFar } from './sqlStatements.ts';
+import { subgraphCountersSoFar } from './subgraphCounters.ts';
 
 // `npm run bench`: the README's cross-subgraph query over the real subgraphs
 // (PostgreSQL), through our router and through a plain @apollo/gateway, one
@@ -20,7 +20,7 @@ import { sqlStatementsSoFar } from './sqlStatements.ts';
 // in turn, nothing identical to share).
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const WARM_UP_SECONDS = 3;
+const WARM_UP_SECONDS = 10;
 const query = readFileSync(new URL('../docs/example-query.graphql', import.meta.url), 'utf8');
 const body = JSON.stringify({ query });
 const PLAIN = 'plain @apollo/gateway';
@@ -43,6 +43,8 @@ interface Figures extends LoadFigures {
   gatewayCpuMsPerRequest: number;
   postgresCpuMsPerRequest: number;
   sqlPerRequest: number;
+  /** GraphQL requests the subgraphs answered, per request sent. */
+  fetchesPerRequest: number;
 }
 
 const runId = `bench_${randomBytes(3).toString('hex')}`;
@@ -91,8 +93,11 @@ try {
   ];
 
   const results = scenarios.map(() => [] as Figures[]);
-  let expected: string | undefined;
-  console.log(`One gateway at a time, each in its own process; ${WARM_UP_SECONDS}s warm-up, then ${SECONDS}s per scenario with ${CONNECTIONS} connections.`);
+  console.log(
+    `Both gateways in their own processes, answers checked and each warmed up for ${WARM_UP_SECONDS}s first (so the subgraphs are as warm for` +
+      ` one as for the other); then one gateway at a time, scenario by scenario, ${SECONDS}s each with ${CONNECTIONS} connections.`,
+  );
+  const started: { contender: (typeof contenders)[number]; gateway: Service; url: string }[] = [];
   for (const contender of contenders) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -101,14 +106,15 @@ try {
     const gateway = runService(contender.entry, { ...env, ROUTER_PORT: String(port) }, profile);
     services.push(gateway);
     await untilReady(gateway, contender.name, (signal) => waitForGraphQL(url, 60_000, signal));
-
-    if (!aliceToken) {
-      const login = await post(url, {
-        query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
-        variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
-      });
-      aliceToken = `Bearer ${login.data.logIn.token}`;
-    }
+    started.push({ contender, gateway, url });
+  }
+  const login = await post(started[0]!.url, {
+    query: 'mutation($input: LogInInput!) { logIn(input: $input) { token } }',
+    variables: { input: { email: 'alice@example.com', password: DEMO_PASSWORD } },
+  });
+  aliceToken = `Bearer ${login.data.logIn.token}`;
+  let expected: string | undefined;
+  for (const { contender, url } of started) {
     // Both gateways must give the same answer, without errors, before their figures mean anything.
     const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: aliceToken }, body });
     const text = await answer.text();
@@ -116,28 +122,33 @@ try {
       throw new Error(`${contender.name} answers the benchmark query with errors, or differently from the first gateway:\n${text.slice(0, 4000)}`);
     }
     expected ??= text;
+  }
+  for (const { url } of started) await loadGraphQL('warm-up', url, loadOf(scenarios[1]!, WARM_UP_SECONDS));
 
-    console.log(`  ${contender.name} (pid ${gateway.child.pid})...`);
-    await loadGraphQL('warm-up', url, loadOf(scenarios[1]!, WARM_UP_SECONDS));
-    for (const [i, scenario] of scenarios.entries()) {
+  // Scenario by scenario, the gateways in turn: the subgraphs have served as much load before one gateway's run as before the other's.
+  for (const [i, scenario] of scenarios.entries()) {
+    for (const { contender, gateway, url } of started) {
+      console.log(`  scenario ${i + 1}: ${contender.name} (pid ${gateway.child.pid})...`);
       const pids = [gateway.child.pid!, ...subgraphs.map((subgraph) => subgraph.service.child.pid!)];
       const cpu = () => pids.map(cpuSeconds);
-      const [cpuBefore, postgresBefore, sqlBefore] = [cpu(), postgresCpuSeconds(), await sqlStatementsSoFar(subgraphUrls)];
+      const counters = () => subgraphCountersSoFar(subgraphUrls, ['db_statements_total', 'graphql_request_duration_seconds_count']);
+      const [cpuBefore, postgresBefore, countersBefore] = [cpu(), postgresCpuSeconds(), await counters()];
       const figures = await loadGraphQL(contender.name, url, loadOf(scenario, SECONDS));
       // Requests cut off when the load stops still run to the end: let them finish before reading the counters.
       await sleep(1000);
-      const [cpuAfter, postgresAfter, sqlAfter] = [cpu(), postgresCpuSeconds(), await sqlStatementsSoFar(subgraphUrls)];
+      const [cpuAfter, postgresAfter, countersAfter] = [cpu(), postgresCpuSeconds(), await counters()];
       const msPer = (seconds: number) => (seconds * 1000) / figures.sent;
+      const perRequest = (metric: string) => (countersAfter[metric]! - countersBefore[metric]!) / figures.sent;
       const used = cpuAfter.map((after, p) => after - cpuBefore[p]!);
       results[i]!.push({
         ...figures,
         cpuMsPerRequest: msPer(used.reduce((sum, seconds) => sum + seconds, 0)),
         gatewayCpuMsPerRequest: msPer(used[0]!),
         postgresCpuMsPerRequest: msPer(postgresAfter - postgresBefore),
-        sqlPerRequest: (sqlAfter - sqlBefore) / figures.sent,
+        sqlPerRequest: perRequest('db_statements_total'),
+        fetchesPerRequest: perRequest('graphql_request_duration_seconds_count'),
       });
     }
-    await gateway.stop();
   }
 
   const columns: Column<{ f: Figures; plain: Figures }>[] = [
@@ -151,6 +162,7 @@ try {
     { title: 'gateway', width: 9, show: ({ f }) => figure(f.gatewayCpuMsPerRequest, 2) },
     { title: 'postgres', width: 10, show: ({ f }) => figure(f.postgresCpuMsPerRequest, 2) },
     { title: 'SQL/req', width: 9, show: ({ f }) => figure(f.sqlPerRequest, 2) },
+    { title: 'fetches/req', width: 13, show: ({ f }) => figure(f.fetchesPerRequest, 2) },
     { title: 'req/s÷plain', width: 13, show: ({ f, plain }) => figure(f.rps / plain.rps, 2) },
     { title: 'p95÷plain', width: 11, show: ({ f, plain }) => figure(f.p95 / plain.p95, 2) },
   ];
@@ -162,7 +174,8 @@ try {
   console.log(
     '\nCPU ms/req: user+system CPU time of the gateway and the three subgraph processes together per request sent (the goal of issue #10' +
       ' is 10 or less); gateway: the gateway process alone; postgres: the database server\'s processes, outside that sum. SQL/req: statements' +
-      ' the subgraphs sent to PostgreSQL per request (their db_statements_total). ÷plain: against plain @apollo/gateway in the same scenario.',
+      ' the subgraphs sent to PostgreSQL per request (their db_statements_total); fetches/req: GraphQL requests they answered per request' +
+      ' (their graphql_request_duration_seconds count). ÷plain: against plain @apollo/gateway in the same scenario.',
   );
 } catch (error) {
   console.error(`\nbench failed: ${(error as Error).message}`);

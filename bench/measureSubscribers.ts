@@ -7,6 +7,8 @@ export interface SubscriberRun {
   figures: LatencyFigures;
   /** The router's hub resolutions during the run, per event published. */
   resolutionsPerEvent: number;
+  /** The rate the events were created at (the asked-for one unless the bench could not keep up). */
+  eventsPerSecond: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function measureSubscribers(
   await pipeline.untilSubscriptions(`${name}: waiting for ${count}`, (held) => held >= count);
   const before = (await pipeline.health()).resolutions;
   const started = Date.now();
-  await atFixedRate(events, rate, (i) => pipeline.createNote(i));
+  const eventsPerSecond = await atFixedRate(events, rate, (i) => pipeline.createNote(i));
   // Every result in (so every resolution counted), unless deliveries stall.
   await untilCounted(() => subscribers.latencies.length, events * count);
   const figures = latencyFigures(name, subscribers.latencies, Date.now() - started);
@@ -34,6 +36,6 @@ export async function measureSubscribers(
   await subscribers.dispose();
   // Released before the next run, which counts only its own.
   await pipeline.untilSubscriptions(`${name}: waiting for none`, (held) => held === 0, 30_000);
-  return { figures, resolutionsPerEvent: resolutions / events };
+  return { figures, resolutionsPerEvent: resolutions / events, eventsPerSecond };
 }
 

@@ -70,6 +70,7 @@ console.log(latencyRow(ws.figures));
 console.log(latencyRow(reference));
 console.log(ratioRow('ratio pipeline/raw', ws.figures, reference));
 console.log('Latency: pipeline from the outbox write (event occurredAt) to the client; raw from send to receive.');
+console.log(`Events created at ${ws.eventsPerSecond.toFixed(0)}/s (graphql-ws), ${sse.eventsPerSecond.toFixed(0)}/s (graphql-sse), asked for ${RATE}/s.`);
 
 console.log(`\ngraphql-sse, ${SUBSCRIBERS} anonymous streams (distinct connections), same selection and load:\n${latencyHeader()}`);
 console.log(latencyRow(sse.figures));
