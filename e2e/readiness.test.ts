@@ -24,17 +24,23 @@ describe('router readiness', () => {
     const stack: TestStack = await startStack({ env });
     cleanups.push(async () => {
       await stack.router.stop();
-      await Promise.all([stack.users.stop(), stack.orders.stop()]);
+      await Promise.all([stack.users.stop(), stack.orders.stop(), stack.payments.stop(), stack.webhooks.stop()]);
     });
     expect(await probe(stack.router.url)).toEqual({
       status: 200,
-      body: expect.objectContaining({ status: 'ok', dependencies: { 'subgraph:users': 'up', 'subgraph:notes': 'up', 'subgraph:orders': 'up' } }),
+      body: expect.objectContaining({
+        status: 'ok',
+        dependencies: { 'subgraph:users': 'up', 'subgraph:notes': 'up', 'subgraph:orders': 'up', 'subgraph:payments': 'up', 'subgraph:webhooks': 'up' },
+      }),
     });
 
     await stack.notes.stop();
     expect(await probe(stack.router.url)).toEqual({
       status: 503,
-      body: expect.objectContaining({ status: 'unavailable', dependencies: { 'subgraph:users': 'up', 'subgraph:notes': 'down', 'subgraph:orders': 'up' } }),
+      body: expect.objectContaining({
+        status: 'unavailable',
+        dependencies: { 'subgraph:users': 'up', 'subgraph:notes': 'down', 'subgraph:orders': 'up', 'subgraph:payments': 'up', 'subgraph:webhooks': 'up' },
+      }),
     });
     expect((await probe(stack.router.url, '/health')).status).toBe(503);
     expect((await probe(stack.router.url, '/health/live')).status).toBe(200);

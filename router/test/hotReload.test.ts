@@ -162,7 +162,7 @@ describe('hot reload of a published supergraph', () => {
     await writeFileAtomically(published, 'this is not a supergraph');
     await waitFor('the router to reject it', () => router.reloads.rejected === rejected + 1);
     expect((await noteVersion()).errors).toBeUndefined();
-    expect((await fetch(router.url.replace('/graphql', '/health'))).status).toBe(200);
+    expect((await fetch(router.url.replace('/graphql', '/health/live'))).status).toBe(200);
   });
 
   it('ends a subscription the new supergraph no longer validates, with a clear error, and gives its slot back', async () => {

@@ -10,21 +10,26 @@ export interface TestStack {
   users: StartedSubgraph<'users'>;
   notes: StartedSubgraph<'notes'>;
   orders: StartedSubgraph<'orders'>;
+  payments: StartedSubgraph<'payments'>;
+  webhooks: StartedSubgraph<'webhooks'>;
   stop: () => Promise<void>;
 }
 
 /**
- * All three subgraphs on fresh databases behind a router, each on a free
+ * Every subgraph of the supergraph on fresh databases behind a router (so
+ * the router is ready: it answers for each of them), each on a free
  * port. `env` adds settings to every service (e.g. NODE_ENV,
  * SUBGRAPH_SIGNING_SECRETS); `routerEnv` to the router alone.
  */
 export async function startStack(
   options: { seed?: boolean; env?: NodeJS.ProcessEnv; routerEnv?: NodeJS.ProcessEnv; runtime?: RouterRuntime; events?: SubgraphEvents } = {},
 ): Promise<TestStack> {
-  const [users, notes, orders] = await Promise.all([
+  const [users, notes, orders, payments, webhooks] = await Promise.all([
     startSubgraphForTest('users', { env: options.env, events: options.events }),
     startSubgraphForTest('notes', { env: options.env, events: options.events }),
     startSubgraphForTest('orders', { env: options.env, events: options.events }),
+    startSubgraphForTest('payments', { env: options.env, events: options.events }),
+    startSubgraphForTest('webhooks', { env: options.env, events: options.events }),
   ]);
   if (options.seed) await Promise.all([seedUsers(users.db), seedNotes(notes.db), seedOrders(orders.db)]);
   const router = await startRouter(
@@ -36,6 +41,8 @@ export async function startStack(
       USERS_ROUTING_URL: users.url,
       NOTES_ROUTING_URL: notes.url,
       ORDERS_ROUTING_URL: orders.url,
+      PAYMENTS_ROUTING_URL: payments.url,
+      WEBHOOKS_ROUTING_URL: webhooks.url,
     }),
     options.runtime,
   );
@@ -44,9 +51,11 @@ export async function startStack(
     users,
     notes,
     orders,
+    payments,
+    webhooks,
     stop: async () => {
       await router.stop();
-      await Promise.all([users.stop(), notes.stop(), orders.stop()]);
+      await Promise.all([users.stop(), notes.stop(), orders.stop(), payments.stop(), webhooks.stop()]);
     },
   };
 }

@@ -2,6 +2,9 @@ import { inject } from 'vitest';
 import type { RunningServer, SubgraphEvents } from '@supergraph/common';
 import { createTestDatabase, urlVariable, type SubgraphName } from './postgres.ts';
 
+/** The key webhooks subgraphs started by tests seal endpoint secrets with, unless a test sets its own. */
+const TEST_WEBHOOKS_SECRETS_KEY = Buffer.alloc(32, 3).toString('base64');
+
 // Imported lazily so a test of one subgraph loads only that subgraph.
 const starters = {
   users: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
@@ -18,7 +21,8 @@ const starters = {
   },
   webhooks: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startWebhooksSubgraph, loadWebhooksConfig } = await import('@supergraph/webhooks');
-    return startWebhooksSubgraph(loadWebhooksConfig(env), events);
+    // Production refuses to store endpoint secrets unsealed; a test's own key wins over this one.
+    return startWebhooksSubgraph(loadWebhooksConfig({ WEBHOOKS_SECRETS_KEY: TEST_WEBHOOKS_SECRETS_KEY, ...env }), events);
   },
   payments: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startPaymentsSubgraph, loadPaymentsConfig } = await import('@supergraph/payments');
