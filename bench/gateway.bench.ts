@@ -13,7 +13,7 @@ import { subgraphCountersSoFar } from './subgraphCounters.ts';
 
 // `npm run bench`: the README's cross-subgraph query over the real subgraphs
 // (PostgreSQL), through our router and through a plain @apollo/gateway, one
-// gateway at a time against the same three subgraph processes, in one run.
+// gateway at a time against the same subgraph processes, in one run.
 // Every server runs in its own process, as in production. Two scenarios:
 // every client the same user with the same token (identical requests, which
 // in-flight deduplication may share), and every request its own token (users
@@ -38,7 +38,7 @@ const loadOf = (scenario: Scenario, seconds: number): LoadOptions => {
 };
 
 interface Figures extends LoadFigures {
-  /** CPU time of the gateway and the three subgraph processes together, per request sent. */
+  /** CPU time of the gateway and the subgraph processes together, per request sent. */
   cpuMsPerRequest: number;
   gatewayCpuMsPerRequest: number;
   postgresCpuMsPerRequest: number;
@@ -172,7 +172,7 @@ try {
     console.log(formatTable(columns, results[i]!.map((f) => ({ f, plain }))));
   }
   console.log(
-    '\nCPU ms/req: user+system CPU time of the gateway and the three subgraph processes together per request sent (the goal of issue #10' +
+    '\nCPU ms/req: user+system CPU time of the gateway and the subgraph processes together per request sent (the goal of issue #10' +
       ' is 10 or less); gateway: the gateway process alone; postgres: the database server\'s processes, outside that sum. SQL/req: statements' +
       ' the subgraphs sent to PostgreSQL per request (their db_statements_total); fetches/req: GraphQL requests they answered per request' +
       ' (their graphql_request_duration_seconds count). ÷plain: against plain @apollo/gateway in the same scenario.',
