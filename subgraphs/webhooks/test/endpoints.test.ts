@@ -87,6 +87,17 @@ describe('owner-only access', () => {
     expect((await as(aliceToken, ONE, { id: endpoint.id })).data!.webhookEndpoint).toMatchObject({ id: endpoint.id, enabled: true });
   });
 
+  it('answers a malformed endpoint or delivery key in _entities with null, not an internal error', async () => {
+    const response = await as(bobToken, `query($r: [_Any!]!) { _entities(representations: $r) { ... on WebhookDelivery { id } ... on WebhookEndpoint { id } } }`, {
+      r: [
+        { __typename: 'WebhookDelivery', id: 'not-a-uuid' },
+        { __typename: 'WebhookEndpoint', id: 'not-a-uuid' },
+      ],
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!._entities).toEqual([null, null]);
+  });
+
   it('rotate returns a new secret and keeps the old one signing for the rotation window; disable and enable toggle delivery', async () => {
     const { endpoint, secret } = (await create(aliceToken, { url: 'https://93.184.215.14/rotate', eventTypes: ['*'] })).data!.createWebhookEndpoint;
     const rotated = await as(aliceToken, 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', { id: endpoint.id });
