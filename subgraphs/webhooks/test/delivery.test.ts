@@ -159,6 +159,16 @@ describe('deliveries', () => {
     expect(await deliveryOf(endpoint.id, later.id)).toBeNull();
   });
 
+  it('record an answer whose body holds NUL bytes (which PostgreSQL text cannot store) instead of sending the delivery again and again', async () => {
+    const { endpoint } = await createEndpoint(alice!.id);
+    receiver.answerWith(() => ({ status: 410, body: 'binary\u0000answer' }));
+    const event = noteCreatedBy(alice!.id);
+    await webhooks.takeIn(event);
+    await waitFor('the refusal to be recorded', async () => (await deliveryOf(endpoint.id, event.id))?.status === 'FAILED', { timeoutMs: 5_000 });
+    expect(await deliveryOf(endpoint.id, event.id)).toMatchObject({ attempts: 1, lastHttpStatus: 410, lastError: 'HTTP 410: binary\uFFFDanswer' });
+    expect(receiver.requestsFor(event.id)).toHaveLength(1);
+  });
+
   it('let their owner delete the endpoint while attempts are being recorded, without an error', async () => {
     for (let round = 0; round < 8; round++) {
       const { endpoint } = await createEndpoint(bob!.id);
