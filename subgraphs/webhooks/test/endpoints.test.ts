@@ -57,6 +57,12 @@ describe('createWebhookEndpoint', () => {
     expect((await create(aliceToken, { url: 'https://user:pw@93.184.215.14', eventTypes: ['*'] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
   });
 
+  it('refuses a URL that is longer than 2048 characters once percent-encoded, rather than storing it past the limit', async () => {
+    const response = await create(aliceToken, { url: `https://93.184.215.14/${'é'.repeat(1000)}`, eventTypes: ['*'] });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+    expect(await webhooks.db.webhookEndpoint.count({ where: { url: { contains: '%C3%A9' } } })).toBe(0);
+  });
+
   it('holds each user to WEBHOOKS_MAX_ENDPOINTS_PER_USER, even when creates race', async () => {
     const carol = demoUsers[2]!;
     const token = await tokenFor(carol.id);
