@@ -151,3 +151,38 @@ describe('payment timeout', () => {
     }
   });
 });
+
+describe('payment timeout, sweeping many orders', () => {
+  // An instance of its own whose sweeper runs only when told, so the sweep below is the only one.
+  let quiet: StartedSubgraph<'orders'>;
+  beforeAll(async () => {
+    quiet = await startSubgraphForTest('orders', { env: { ORDERS_PAYMENT_TIMEOUT_MS: '3600000', ORDERS_SWEEP_INTERVAL_MS: '3600000' } });
+  });
+  afterAll(() => quiet?.stop());
+
+  it('does not deadlock with orders being placed on the same products: neither the sweep nor placeOrder fails', async () => {
+    const token = await tokenFor(randomUUID());
+    const products = [await createProduct(quiet.db, { stock: 10_000 }), await createProduct(quiet.db, { stock: 10_000 })];
+    const [low, high] = products.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const place = (productIds: string[]) =>
+      graphql(quiet.url, PLACE_ORDER, { input: { items: productIds.map((productId) => ({ productId, quantity: 1 })) }, key: randomUUID() }, { token });
+    for (let round = 0; round < 3; round++) {
+      // Timed-out orders alternating between the two products, the higher id first: one sweep
+      // transaction takes the products one order at a time, against placeOrder's id order.
+      const stale: string[] = [];
+      for (let i = 0; i < 30; i++) stale.push((await place([(i % 2 === 0 ? high : low)!.id])).data!.placeOrder.id);
+      for (const [i, id] of stale.entries()) await quiet.db.order.update({ where: { id }, data: { createdAt: new Date(Date.now() - 36_000_000 + i * 1000) } });
+      const [swept, ...placedNow] = await Promise.all([
+        quiet.sweeper!.sweep(),
+        ...Array.from({ length: 15 }, async (_, k) => {
+          await new Promise((resolve) => setTimeout(resolve, k * 3));
+          return place([low!.id, high!.id]);
+        }),
+      ]);
+      expect(swept).toBe(30);
+      expect(placedNow.map((response) => errorCode(response))).toEqual(placedNow.map(() => undefined));
+    }
+    expect(await stockOf(quiet.db, low!.id)).toBe(10_000 - 45);
+    expect(await stockOf(quiet.db, high!.id)).toBe(10_000 - 45);
+  }, 60_000);
+});

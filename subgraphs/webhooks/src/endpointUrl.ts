@@ -1,5 +1,6 @@
 import { badInput } from '@supergraph/common';
 import { checkTarget, type AddressPolicy } from './delivery/addressPolicy.ts';
+import { LIMITS } from './limits.ts';
 
 /**
  * Refuses, at create time, a URL deliveries could never go to: not https
@@ -18,5 +19,8 @@ export async function checkEndpointUrl(raw: string, options: AddressPolicy & { a
   } catch (error) {
     throw badInput(field, `${field} cannot receive webhooks: ${(error as Error).message}.`);
   }
-  return url.toString();
+  // What is stored and sent is the normalized URL, percent-encoding included: the limit holds for it.
+  const normalized = url.toString();
+  if (normalized.length > LIMITS.urlLength) throw badInput(field, `${field} must be at most ${LIMITS.urlLength} characters once percent-encoded.`, { max: LIMITS.urlLength });
+  return normalized;
 }

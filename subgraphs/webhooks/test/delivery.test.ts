@@ -159,6 +159,29 @@ describe('deliveries', () => {
     expect(await deliveryOf(endpoint.id, later.id)).toBeNull();
   });
 
+  it('record an answer whose body holds NUL bytes (which PostgreSQL text cannot store) instead of sending the delivery again and again', async () => {
+    const { endpoint } = await createEndpoint(alice!.id);
+    receiver.answerWith(() => ({ status: 410, body: 'binary\u0000answer' }));
+    const event = noteCreatedBy(alice!.id);
+    await webhooks.takeIn(event);
+    await waitFor('the refusal to be recorded', async () => (await deliveryOf(endpoint.id, event.id))?.status === 'FAILED', { timeoutMs: 5_000 });
+    expect(await deliveryOf(endpoint.id, event.id)).toMatchObject({ attempts: 1, lastHttpStatus: 410, lastError: 'HTTP 410: binary\uFFFDanswer' });
+    expect(receiver.requestsFor(event.id)).toHaveLength(1);
+  });
+
+  it('let their owner delete the endpoint while attempts are being recorded, without an error', async () => {
+    for (let round = 0; round < 8; round++) {
+      const { endpoint } = await createEndpoint(bob!.id);
+      await webhooks.db.webhookDelivery.createMany({
+        data: Array.from({ length: 300 }, () => ({ endpointId: endpoint.id, eventId: crypto.randomUUID(), eventType: 'note.created', payload: '{}' })),
+      });
+      await waitFor('attempts under way', async () => (await webhooks.db.webhookDelivery.count({ where: { endpointId: endpoint.id, status: 'DELIVERED' } })) >= 16);
+      const deleted = await as(bob!.id, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { id } }', { id: endpoint.id });
+      expect(deleted.errors, `round ${round}`).toBeUndefined();
+      expect(await webhooks.db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(0);
+    }
+  }, 60_000);
+
   it('only the owner sees deliveries or redelivers one', async () => {
     const { endpoint } = await createEndpoint(alice!.id);
     const event = noteCreatedBy(alice!.id);

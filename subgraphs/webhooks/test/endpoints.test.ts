@@ -57,6 +57,12 @@ describe('createWebhookEndpoint', () => {
     expect((await create(aliceToken, { url: 'https://user:pw@93.184.215.14', eventTypes: ['*'] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
   });
 
+  it('refuses a URL that is longer than 2048 characters once percent-encoded, rather than storing it past the limit', async () => {
+    const response = await create(aliceToken, { url: `https://93.184.215.14/${'é'.repeat(1000)}`, eventTypes: ['*'] });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+    expect(await webhooks.db.webhookEndpoint.count({ where: { url: { contains: '%C3%A9' } } })).toBe(0);
+  });
+
   it('holds each user to WEBHOOKS_MAX_ENDPOINTS_PER_USER, even when creates race', async () => {
     const carol = demoUsers[2]!;
     const token = await tokenFor(carol.id);
@@ -85,6 +91,17 @@ describe('owner-only access', () => {
       expect(errorCode(response), mutation).toBe('NOT_FOUND');
     }
     expect((await as(aliceToken, ONE, { id: endpoint.id })).data!.webhookEndpoint).toMatchObject({ id: endpoint.id, enabled: true });
+  });
+
+  it('answers a malformed endpoint or delivery key in _entities with null, not an internal error', async () => {
+    const response = await as(bobToken, `query($r: [_Any!]!) { _entities(representations: $r) { ... on WebhookDelivery { id } ... on WebhookEndpoint { id } } }`, {
+      r: [
+        { __typename: 'WebhookDelivery', id: 'not-a-uuid' },
+        { __typename: 'WebhookEndpoint', id: 'not-a-uuid' },
+      ],
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!._entities).toEqual([null, null]);
   });
 
   it('rotate returns a new secret and keeps the old one signing for the rotation window; disable and enable toggle delivery', async () => {

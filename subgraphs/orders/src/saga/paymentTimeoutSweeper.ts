@@ -1,6 +1,7 @@
 import type { Logger } from '@supergraph/common';
 import type { OrdersDb } from '../db.ts';
 import { releaseOrder } from '../releaseOrder.ts';
+import { lockProducts } from '../stock.ts';
 
 export interface PaymentTimeoutSweeperOptions {
   db: OrdersDb;
@@ -41,6 +42,10 @@ export function startPaymentTimeoutSweeper(options: PaymentTimeoutSweeperOptions
         SELECT "id" FROM "Order"
         WHERE "status" = 'PENDING' AND "createdAt" < now() - ${options.timeoutMs} * interval '1 millisecond'
         ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+      // Every product of the batch is locked now, in id order, as placeOrder and cancelOrder lock
+      // theirs: taken order by order, they would deadlock with an order placed on the same products.
+      const items = due.length ? await tx.orderItem.findMany({ where: { orderId: { in: due.map(({ id }) => id) } }, select: { productId: true } }) : [];
+      await lockProducts(tx, [...new Set(items.map((item) => item.productId))]);
       let cancelled = 0;
       for (const { id } of due) {
         const order = await releaseOrder(tx, id, { from: ['PENDING'], reason: 'PAYMENT_TIMEOUT', cause: { actorId: null, correlationId: null } });

@@ -33,6 +33,9 @@ export async function recordAttempt(db: WebhooksDb, delivery: ClaimedDelivery, o
   const attempts = delivery.attempts + 1;
   const now = new Date();
   await db.$transaction(async (tx) => {
+    // The endpoint is locked before the delivery, as the mutations lock it before its deliveries:
+    // the other way round, an attempt recorded while its owner deletes the endpoint deadlocks with the delete.
+    await tx.$executeRaw`SELECT 1 FROM "WebhookEndpoint" WHERE "id" = ${delivery.endpointId}::uuid FOR NO KEY UPDATE`;
     // The endpoint may have been deleted while the attempt ran, taking the delivery with it.
     if (!(await tx.webhookDelivery.findUnique({ where: { id: delivery.id }, select: { id: true } }))) return;
     await tx.webhookAttempt.create({

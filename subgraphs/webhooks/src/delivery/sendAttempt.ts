@@ -78,7 +78,8 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number): P
     if (size >= max) break;
   }
   // Breaking out of the loop destroys the stream, which closes that connection.
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+  // NUL, which PostgreSQL text cannot store, becomes U+FFFD, as invalid UTF-8 does: otherwise the attempt could never be recorded.
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8').replaceAll('\u0000', '\uFFFD');
 }
 
 function causeChain(error: unknown): unknown[] {
