@@ -21,8 +21,9 @@ const starters = {
   },
   webhooks: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startWebhooksSubgraph, loadWebhooksConfig } = await import('@supergraph/webhooks');
-    // Production refuses to store endpoint secrets unsealed; a test's own key wins over this one.
-    return startWebhooksSubgraph(loadWebhooksConfig({ WEBHOOKS_SECRETS_KEY: TEST_WEBHOOKS_SECRETS_KEY, ...env }), events);
+    // Production refuses to store endpoint secrets unsealed: a production stack gets a key unless its test sets one.
+    const sealing = env.NODE_ENV === 'production' ? { WEBHOOKS_SECRETS_KEY: TEST_WEBHOOKS_SECRETS_KEY } : {};
+    return startWebhooksSubgraph(loadWebhooksConfig({ ...sealing, ...env }), events);
   },
   payments: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
     const { startPaymentsSubgraph, loadPaymentsConfig } = await import('@supergraph/payments');
