@@ -15,11 +15,11 @@ async function tempFiles(files: Record<string, string>): Promise<string> {
 const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
 
 describe('composeSupergraph', () => {
-  it('composes the three subgraphs in supergraph.yaml', async () => {
-    const { supergraphSdl } = await composeSupergraph(await loadSupergraphConfig(repoConfig));
-    expect(supergraphSdl).toContain('join__graph(name: "users"');
-    expect(supergraphSdl).toContain('join__graph(name: "notes"');
-    expect(supergraphSdl).toContain('join__graph(name: "orders"');
+  it('composes every subgraph in supergraph.yaml', async () => {
+    const subgraphs = await loadSupergraphConfig(repoConfig);
+    const { supergraphSdl } = await composeSupergraph(subgraphs);
+    expect(subgraphs.length).toBeGreaterThanOrEqual(3);
+    for (const { name } of subgraphs) expect(supergraphSdl).toContain(`join__graph(name: "${name}"`);
   });
 
   it("carries the subgraphs' @cost and @listSize into the supergraph under the cost spec", async () => {
