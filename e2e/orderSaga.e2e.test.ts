@@ -28,6 +28,7 @@ beforeAll(async () => {
   await saga.forwardTo(bus);
   payments = await startSubgraphForTest('payments', { env: { ...saga.paymentsEnv, PAYMENTS_PROVIDER_TIMEOUT_MS: '300' } });
   stack = await startStack({
+    bring: ['payments'],
     env: { ...saga.ordersEnv, ORDERS_PAYMENT_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS), ORDERS_SWEEP_INTERVAL_MS: '200' },
     routerEnv: { PAYMENTS_ROUTING_URL: payments.url },
     runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const before = entries.filter((subgraph) => subgraph.name !== 'payments');
   await publishSupergraph({ out: published, supergraphSdl: (await composeSupergraph(before)).supergraphSdl, subgraphSdls: {} });
   payments = await startSubgraphForTest('payments');
-  stack = await startStack({ routerEnv: { SUPERGRAPH_FILE: published } });
+  stack = await startStack({ bring: ['payments'], routerEnv: { SUPERGRAPH_FILE: published } });
 });
 afterAll(async () => {
   await stack?.stop();

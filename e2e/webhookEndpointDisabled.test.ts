@@ -36,6 +36,7 @@ beforeAll(async () => {
     events: { publisher },
   });
   stack = await startStack({
+    bring: ['webhooks'],
     seed: true,
     routerEnv: { WEBHOOKS_ROUTING_URL: webhooks.url },
     runtime: { eventSource: pubSubEventSource(bus, createLogger('test', 'silent')) },

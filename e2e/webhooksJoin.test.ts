@@ -33,7 +33,7 @@ beforeAll(async () => {
   const before = entries.filter(({ name }) => name !== 'webhooks');
   await publishSupergraph({ out: published, supergraphSdl: (await composeSupergraph(before)).supergraphSdl, subgraphSdls: {} });
   [stack, webhooks] = await Promise.all([
-    startStack({ seed: true, routerEnv: { SUPERGRAPH_FILE: published } }),
+    startStack({ seed: true, bring: ['webhooks'], routerEnv: { SUPERGRAPH_FILE: published } }),
     startSubgraphForTest('webhooks', { env: { WEBHOOKS_WORKER: 'false' } }),
   ]);
 });
