@@ -36,6 +36,8 @@ const PLAIN = 'plain @apollo/gateway';
  * skips Hive Gateway and its install); the plain gateway always runs, as the reference. @default every one
  */
 const GATEWAYS = process.env.BENCH_GATEWAYS?.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
+/** Node options for ours and the plain gateway, to see where their time goes (`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`). */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 interface Scenario {
   title: string;
@@ -195,12 +197,12 @@ try {
   const hiveEnv: NodeJS.ProcessEnv = { ...inherited, NODE_ENV: 'production' };
 
   const allContenders: Contender[] = [
-    { name: 'router (ours)', start: (port) => runService('router/src/main.ts', apolloEnv(port)) },
+    { name: 'router (ours)', start: (port) => runService('router/src/main.ts', apolloEnv(port), NODE_ARGS) },
     {
       name: 'router, tracing on',
-      start: (port) => runService('router/src/main.ts', { ...apolloEnv(port), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink!.url, OTEL_TRACES_SAMPLER_ARG: '1' }),
+      start: (port) => runService('router/src/main.ts', { ...apolloEnv(port), OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink!.url, OTEL_TRACES_SAMPLER_ARG: '1' }, NODE_ARGS),
     },
-    { name: PLAIN, start: (port) => runService('bench/plainGateway.ts', apolloEnv(port)) },
+    { name: PLAIN, start: (port) => runService('bench/plainGateway.ts', apolloEnv(port), NODE_ARGS) },
     { name: `Hive Gateway ${HIVE_GATEWAY_VERSION}`, start: (port) => startHiveGateway({ supergraphFile, port, env: hiveEnv }) },
     {
       name: 'Hive Gateway, dedup + JIT',

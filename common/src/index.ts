@@ -12,6 +12,7 @@ export * from './pagination.ts';
 export * from './requestId.ts';
 export * from './requireRouterSignature.ts';
 export * from './serveGraphQL.ts';
+export type { RequestSharing } from './identicalRequests.ts';
 export * from './sharedConfig.ts';
 export * from './subgraphSignature.ts';
 export * from './textInputGuard.ts';

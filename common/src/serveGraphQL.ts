@@ -12,9 +12,11 @@ import { mountHealthRoutes } from './health/healthRoutes.ts';
 import { Readiness, type Dependencies } from './health/readiness.ts';
 import type { Logger } from './logger.ts';
 import { createMetricsRegistry } from './metrics/metricsRegistry.ts';
-import { requestMetrics } from './metrics/requestMetrics.ts';
+import { requestMetrics, withLabelSlot } from './metrics/requestMetrics.ts';
 import { serveMetrics } from './metrics/serveMetrics.ts';
 import { nestingGuard } from './nestingGuard.ts';
+import { identicalRequests, type RequestSharing } from './identicalRequests.ts';
+import { RequestContexts } from './requestContexts.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './requestId.ts';
 import { requireRouterSignature } from './requireRouterSignature.ts';
 import type { SharedConfig } from './sharedConfig.ts';
@@ -59,6 +61,11 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   routerSignatureSecrets?: readonly string[];
   /** Apollo's automatic persisted queries: where hashes are looked up. @default Apollo's in-memory cache */
   persistedQueries?: ApolloServerOptions<TContext>['persistedQueries'];
+  /**
+   * Identical requests in flight share one answer, decided before Apollo
+   * parses them (identicalRequests.ts): the router's. @default every request runs
+   */
+  identicalRequests?: RequestSharing<TContext>;
   /** Extra routes mounted before `/graphql` (the router adds its own). */
   routes?: (app: express.Express) => void;
   /**
@@ -94,6 +101,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   const httpServer = http.createServer(app);
   const armor = createArmor(options.config);
   const metrics = options.metrics ?? createMetricsRegistry(options.name);
+  const requests = requestMetrics<TContext>(metrics, options.config.METRICS_MAX_OPERATION_NAMES);
   const apollo = new ApolloServer<TContext>({
     ...options.apollo,
     validationRules: armor.validationRules,
@@ -111,7 +119,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     plugins: [
       ...armor.plugins,
       textInputGuard<TContext>(),
-      requestMetrics<TContext>(metrics, options.config.METRICS_MAX_OPERATION_NAMES),
+      requests.plugin,
       drainInOrder(options.drainFirst, ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.config.SHUTDOWN_GRACE_MS })),
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces feed Apollo Studio, which we do not use; they only cost time.
@@ -133,19 +141,35 @@ export async function serveGraphQL<TContext extends BaseContext>(
   if (options.config.METRICS_ENABLED) app.get('/metrics', serveMetrics(metrics, options.config.METRICS_TOKEN));
   options.routes?.(app);
   const signature = options.routerSignatureSecrets ? requireRouterSignature(options.routerSignatureSecrets, options.logger) : null;
+  const sharing = options.identicalRequests;
+  const contexts = new RequestContexts<TContext>((req, res) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const context = options.context({ headers: req.headers, peerAddress: req.socket.remoteAddress, requestId, logger: options.logger.child({ requestId }) });
+    return sharing ? context.then(withLabelSlot) : context;
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: signature?.verifyBody }),
     traceRequests(options.name),
     ...(signature?.refuseUnsigned ?? []),
+    // Before the nesting guard: a request identical to one in flight passed it (or is run, and refused, on its own).
+    ...(sharing
+      ? [
+          identicalRequests<TContext>(
+            {
+              ...sharing,
+              answered: (leader, startedAt) => {
+                requests.recordJoined(leader, startedAt);
+                sharing.answered?.(leader, startedAt);
+              },
+            },
+            contexts,
+          ),
+        ]
+      : []),
     nestingGuard(documentLimits(options.config)),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-        res.setHeader(REQUEST_ID_HEADER, requestId);
-        return options.context({ headers: req.headers, peerAddress: req.socket.remoteAddress, requestId, logger: options.logger.child({ requestId }) });
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => contexts.of(req, res) }),
   );
   // Body-parser failures (malformed JSON, oversized bodies) would otherwise
   // get Express's HTML error page; clients get a GraphQL-shaped error instead.

@@ -30,6 +30,12 @@ export interface GuardedOperation {
  */
 export interface OperationGuard {
   check?(operation: GuardedOperation): Promise<readonly GraphQLError[] | undefined> | readonly GraphQLError[] | undefined;
+  /**
+   * Whether the guard counts callers (rate limits): a request that takes an
+   * identical one's answer passes it on its own. Other guards decide by the
+   * operation alone, which the identical request already passed.
+   */
+  countsCallers?: boolean;
   /** What to add to the result's `extensions` once the operation has run. */
   report?(operation: GuardedOperation, result: ExecutionResult): Record<string, unknown> | undefined;
 }
@@ -109,6 +115,18 @@ export class GuardedGateway implements GatewayInterface {
   }
 
   /**
+   * Whether `context`'s caller may take the answer of `operation`, admitted
+   * for an identical request: it passes the guards that count callers.
+   */
+  async admitsJoining(operation: GuardedOperation, context: RouterContext): Promise<boolean> {
+    const joining = { ...operation, context };
+    for (const guard of this.guards) {
+      if (guard.countsCallers && (await guard.check?.(joining))?.length) return false;
+    }
+    return true;
+  }
+
+  /**
    * Whether a subscription's document still stands under the current rules:
    * the errors that refuse it, empty when it does. A supergraph reload that
    * tightens a rule ends the subscriptions it no longer admits.
@@ -153,6 +171,8 @@ export class GuardedGateway implements GatewayInterface {
       // own `operationName` is the resolved operation's, null when none was.
       const operationName = requestContext.request.operationName ?? null;
       const admission = await this.admit(requestContext.document, operationName, requestContext.request.variables ?? {}, context);
+      if (admission.operation && requestContext.operation.operation === 'query') context.frontDoor?.admit(admission.operation);
+      else context.frontDoor?.refuse();
       if (!admission.operation) return { errors: admission.errors.map(withApolloHttp) };
       const filtered = admission.queryHash
         ? ({ ...requestContext, document: admission.operation.document, queryHash: admission.queryHash } as GatewayGraphQLRequestContext)

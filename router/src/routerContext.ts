@@ -1,4 +1,5 @@
 import type { Logger, Viewer } from '@supergraph/common';
+import type { FrontDoorDecision } from './deduplication/frontDoorDecision.ts';
 
 export interface RouterContext {
   /** Verified at the router; subgraphs verify the forwarded header again. */
@@ -20,4 +21,6 @@ export interface RouterContext {
    * (rate limits) do not count it again.
    */
   event?: { id: string };
+  /** Set on HTTP requests: whether identical requests in flight may take this one's answer. */
+  frontDoor?: FrontDoorDecision;
 }

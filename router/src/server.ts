@@ -7,6 +7,7 @@ import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts';
 import { deduplicatingFetcher } from './deduplication/deduplicatingFetcher.ts';
+import { FrontDoorDecision } from './deduplication/frontDoorDecision.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { createRouterMetrics } from './metrics/routerMetrics.ts';
@@ -154,8 +155,17 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
     context: async ({ headers, peerAddress, requestId, logger }) => {
       const { viewer, scopes } = await sessionFromAuthorization(headers.authorization, config);
       const address = clientAddress(peerAddress, headers['x-forwarded-for'], config.TRUSTED_PROXY_HOPS);
-      return { viewer, scopes, authorization: headers.authorization, clientAddress: address, requestId, logger };
+      return { viewer, scopes, authorization: headers.authorization, clientAddress: address, requestId, logger, frontDoor: new FrontDoorDecision() };
     },
+    ...(config.DEDUPLICATE_OPERATIONS
+      ? {
+          identicalRequests: {
+            decided: (context) => context.frontDoor!.decided,
+            admit: (leader, joining) => guarded.admitsJoining(leader.frontDoor!.operation!, joining),
+            joined: () => countJoinedOperation(true),
+          },
+        }
+      : {}),
   });
 
   const eventSource =

@@ -41,6 +41,7 @@ const pass = async (field: string, authorization: string | undefined) => {
 const [alice, bob] = demoUsers;
 let subgraph: ApolloServer<{ authorization?: string }>;
 let router: Router;
+let supergraphConfig: string;
 
 beforeAll(async () => {
   subgraph = new ApolloServer({
@@ -61,8 +62,9 @@ beforeAll(async () => {
   const { url } = await startStandaloneServer(subgraph, { listen: { port: 0, host: '127.0.0.1' }, context: async ({ req }) => ({ authorization: req.headers.authorization }) });
   const dir = await mkdtemp(path.join(tmpdir(), 'dedupe-'));
   await writeFile(path.join(dir, 'schema.graphql'), sdl);
-  await writeFile(path.join(dir, 'supergraph.yaml'), `subgraphs:\n  items:\n    routing_url: ${url}\n    schema:\n      file: ./schema.graphql\n`);
-  router = await startRouter(loadRouterConfig({ ...process.env, ROUTER_PORT: '0', SUPERGRAPH_CONFIG: path.join(dir, 'supergraph.yaml') }));
+  supergraphConfig = path.join(dir, 'supergraph.yaml');
+  await writeFile(supergraphConfig, `subgraphs:\n  items:\n    routing_url: ${url}\n    schema:\n      file: ./schema.graphql\n`);
+  router = await startRouter(loadRouterConfig({ ...process.env, ROUTER_PORT: '0', SUPERGRAPH_CONFIG: supergraphConfig }));
 });
 afterAll(async () => {
   gate?.open();
@@ -149,5 +151,62 @@ describe('in-flight deduplication at the router', () => {
     await graphql(router.url, '{ item(id: "5") { name } }', {}, { token });
     await graphql(router.url, '{ item(id: "5") { name } }', {}, { token });
     expect(calls).toHaveLength(2);
+  });
+
+  it('gives each caller that takes a shared answer its own request id', async () => {
+    closeGate();
+    const token = await tokenFor(alice.id);
+    const joined = router.deduplicated.operations;
+    const answers = concurrently(3, (index) => graphql(router.url, '{ item(id: "6") { name } }', {}, { token, headers: { 'x-request-id': `caller-${index}` } }));
+    await waitFor('two callers to join the first', () => router.deduplicated.operations === joined + 2);
+    gate.open();
+
+    const settled = await Promise.all(answers);
+    expect(settled.map((answer) => answer.headers.get('x-request-id'))).toEqual(['caller-0', 'caller-1', 'caller-2']);
+    for (const answer of settled) expect(answer.data).toEqual({ item: { name: 'item 6' } });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers identical requests asking for different media types each in its own', async () => {
+    closeGate();
+    const token = await tokenFor(alice.id);
+    const send = (accept: string) =>
+      fetch(router.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ item(id: "7") { name } }' }),
+      });
+    const answers = [send('application/graphql-response+json'), send('application/json')];
+    await waitFor('the query to reach the subgraph', () => calls.length === 1);
+    gate.open();
+
+    const [modern, legacy] = await Promise.all(answers);
+    expect(modern!.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(legacy!.headers.get('content-type')).toMatch(/^application\/json/);
+    for (const answer of [modern!, legacy!]) expect(await answer.json()).toMatchObject({ data: { item: { name: 'item 7' } } });
+  });
+});
+
+describe('in-flight deduplication and rate limits', () => {
+  it('counts every caller that takes a shared answer against its own limit', async () => {
+    const limited = await startRouter(loadRouterConfig({ ...process.env, ROUTER_PORT: '0', SUPERGRAPH_CONFIG: supergraphConfig, RATE_LIMIT_USER_OPERATIONS: '2', RATE_LIMIT_WINDOW_SECONDS: '3600' }));
+    try {
+      closeGate();
+      const token = await tokenFor(bob.id);
+      const answers = concurrently(4, () => graphql(limited.url, '{ item(id: "8") { name } }', {}, { token }));
+      await waitFor('three callers to join the first', () => limited.deduplicated.operations === 3);
+      gate.open();
+
+      const settled = await Promise.all(answers);
+      const served = settled.filter((answer) => answer.status === 200);
+      expect(served.map((answer) => answer.data)).toEqual([{ item: { name: 'item 8' } }, { item: { name: 'item 8' } }]);
+      const refused = settled.filter((answer) => answer.status === 429);
+      expect(refused).toHaveLength(2);
+      for (const answer of refused) expect(answer.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(calls).toHaveLength(1);
+    } finally {
+      gate.open();
+      await limited.stop();
+    }
   });
 });

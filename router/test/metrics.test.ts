@@ -36,14 +36,17 @@ describe('router /metrics', () => {
     expect(metrics.value('router_subgraph_fetch_duration_seconds_count', { subgraph: 'notes', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
   });
 
-  it('counts deduplicated operations and fetches as the router does', async () => {
+  it('counts deduplicated operations and fetches as the router does, and every request that took a shared answer', async () => {
     const document = 'query SameForEveryone { me { id name noteCount } }';
+    let sent = 0;
     // Identical queries sent at once overlap; how many join is the machine's timing, so the test sends bursts until some did.
     await waitFor('identical queries to join one in flight', async () => {
       await Promise.all(Array.from({ length: 20 }, () => graphql(stack.router.url, document, {}, { token })));
+      sent += 20;
       return stack.router.deduplicated.operations > 0;
     });
     const metrics = await scrape();
+    expect(metrics.value('graphql_request_duration_seconds_count', { service: 'router', operation_name: 'SameForEveryone', outcome: 'ok' })).toBe(sent);
     expect(metrics.value('router_requests_deduplicated_total', { kind: 'operation' })).toBe(stack.router.deduplicated.operations);
     expect(metrics.value('router_requests_deduplicated_total', { kind: 'fetch' })).toBe(stack.router.deduplicated.fetches);
   });

@@ -17,9 +17,11 @@ export const ANONYMOUS_OPERATION = 'anonymous';
  * errors and no `data` (GraphQL's request errors: unparseable, invalid, over
  * a limit, refused by a guard): nothing of it ran. Operation names are
  * bounded by `maxOperationNames` (see BoundedLabel); a rejected operation
- * never takes a place.
+ * never takes a place. A request that took the answer of an identical one
+ * (identicalRequests.ts) never reaches Apollo; `recordJoined` counts it
+ * under the labels its leader got.
  */
-export function requestMetrics<TContext extends BaseContext>(registry: Registry, maxOperationNames: number): ApolloServerPlugin<TContext> {
+export function requestMetrics<TContext extends BaseContext>(registry: Registry, maxOperationNames: number): RequestMetrics<TContext> {
   const duration = new Histogram({
     name: 'graphql_request_duration_seconds',
     help: 'GraphQL requests from arrival to response, by operation name and outcome (ok, error, rejected).',
@@ -29,17 +31,47 @@ export function requestMetrics<TContext extends BaseContext>(registry: Registry,
   });
   const names = new BoundedLabel(maxOperationNames);
   return {
-    async requestDidStart() {
-      const stopTimer = duration.startTimer();
-      return {
-        async willSendResponse(context) {
-          const outcome = outcomeOf(context);
-          const name = context.operationName ?? context.request.operationName ?? ANONYMOUS_OPERATION;
-          stopTimer({ operation_name: names.of(name, outcome !== 'rejected'), outcome });
-        },
-      };
+    plugin: {
+      async requestDidStart() {
+        const stopTimer = duration.startTimer();
+        return {
+          async willSendResponse(context) {
+            const outcome = outcomeOf(context);
+            const name = context.operationName ?? context.request.operationName ?? ANONYMOUS_OPERATION;
+            const labels = { operation_name: names.of(name, outcome !== 'rejected'), outcome };
+            const slot = (context.contextValue as Partial<Record<typeof LABELS, LabelSlot>>)[LABELS];
+            if (slot) slot.labels = labels;
+            stopTimer(labels);
+          },
+        };
+      },
+    },
+    recordJoined(leader, startedAt) {
+      const labels = (leader as Partial<Record<typeof LABELS, LabelSlot>>)[LABELS]?.labels;
+      if (labels) duration.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
     },
   };
+}
+
+type Labels = { operation_name: string; outcome: RequestOutcome };
+type LabelSlot = { labels?: Labels };
+
+/**
+ * Where a request's labels are left for the requests that take its answer.
+ * Apollo runs each operation on a shallow copy of the context it was given,
+ * so the slot is an object the copy shares, made on the original.
+ */
+const LABELS = Symbol('graphql request labels');
+
+/** Gives `context` a slot for its labels: the context of a request others may join. */
+export function withLabelSlot<TContext extends BaseContext>(context: TContext): TContext {
+  return Object.assign(context, { [LABELS]: {} satisfies LabelSlot });
+}
+
+export interface RequestMetrics<TContext extends BaseContext> {
+  plugin: ApolloServerPlugin<TContext>;
+  /** Records a request that took the answer of the one whose context is `leader` (given a slot), from `startedAt` (process.hrtime.bigint()). */
+  recordJoined(leader: TContext, startedAt: bigint): void;
 }
 
 function outcomeOf<TContext extends BaseContext>(context: GraphQLRequestContextWillSendResponse<TContext>): RequestOutcome {

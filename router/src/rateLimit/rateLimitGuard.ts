@@ -43,6 +43,7 @@ export function rateLimitGuard(store: LimiterStore, settings: Settings, logger: 
   };
 
   return {
+    countsCallers: true,
     async check({ document, operationName, variables, context, supergraph, apiSchema }: GuardedOperation) {
       if (context.event) return undefined;
       const userId = context.viewer?.userId ?? null;
