@@ -70,9 +70,14 @@ interface Figures extends LoadFigures {
   /** Subgraph fetches per request sent under the load. */
   fetchesPerQuery: number;
   cpuMsPerRequest: number;
+  /** The four fixture subgraph processes' CPU time per request sent. */
+  subgraphsCpuMsPerRequest: number;
+  /** This process's (autocannon's) CPU time per request sent: the load generator shares the machine's two cores. */
+  loadCpuMsPerRequest: number;
 }
 
 const subgraphUrls = new Map<string, string>();
+const subgraphPids: number[] = [];
 
 /** GraphQL requests the fixture subgraphs have received so far, all four together. */
 async function fetchesSoFar(): Promise<number> {
@@ -122,16 +127,20 @@ async function untilSubgraphsIdle(): Promise<void> {
  */
 async function measure(contender: string, gateway: Service, url: string, scenario: Scenario, fetchesAlone: number): Promise<Figures> {
   const pid = gateway.child.pid!;
-  const [fetchesBefore, cpuBefore] = [await fetchesSoFar(), cpuSeconds(pid)];
+  const subgraphsCpu = () => subgraphPids.reduce((sum, subgraph) => sum + cpuSeconds(subgraph), 0);
+  const [fetchesBefore, cpuBefore, subgraphsBefore, loadBefore] = [await fetchesSoFar(), cpuSeconds(pid), subgraphsCpu(), process.cpuUsage()];
   const figures = await loadGraphQL(contender, url, { connections: CONNECTIONS, seconds: SECONDS, body: scenario.body() });
+  const load = process.cpuUsage(loadBefore);
   await untilSubgraphsIdle();
   if (gateway.child.exitCode !== null || gateway.child.signalCode !== null) throw new Error(`${contender} exited during the load; its stderr is above`);
-  const [fetchesAfter, cpuAfter] = [await fetchesSoFar(), cpuSeconds(pid)];
+  const [fetchesAfter, cpuAfter, subgraphsAfter] = [await fetchesSoFar(), cpuSeconds(pid), subgraphsCpu()];
   return {
     ...figures,
     fetchesAlone,
     fetchesPerQuery: (fetchesAfter - fetchesBefore) / figures.sent,
     cpuMsPerRequest: ((cpuAfter - cpuBefore) * 1000) / figures.sent,
+    subgraphsCpuMsPerRequest: ((subgraphsAfter - subgraphsBefore) * 1000) / figures.sent,
+    loadCpuMsPerRequest: (load.user + load.system) / 1000 / figures.sent,
   };
 }
 
@@ -146,6 +155,8 @@ const columns: Column<{ f: Figures; plain: Figures }>[] = [
   { title: 'fetches/q', width: 11, show: ({ f }) => figure(f.fetchesPerQuery, 2) },
   { title: 'alone', width: 7, show: ({ f }) => figure(f.fetchesAlone, 1) },
   { title: 'CPU ms/req', width: 12, show: ({ f }) => figure(f.cpuMsPerRequest, 2) },
+  { title: 'subgraphs', width: 11, show: ({ f }) => figure(f.subgraphsCpuMsPerRequest, 2) },
+  { title: 'load gen', width: 10, show: ({ f }) => figure(f.loadCpuMsPerRequest, 2) },
   { title: 'req/s÷plain', width: 13, show: ({ f, plain }) => figure(f.rps / plain.rps, 2) },
   { title: 'p95÷plain', width: 11, show: ({ f, plain }) => figure(f.p95 / plain.p95, 2) },
 ];
@@ -165,6 +176,7 @@ try {
     services.push(service);
     await untilReady(service, `fixture subgraph ${name}`, (signal) => waitForHealth(url, 30_000, signal));
     subgraphUrls.set(name, url);
+    subgraphPids.push(service.child.pid!);
     routingUrls[name] = url;
     routingEnv[`${name.toUpperCase()}_ROUTING_URL`] = url;
   }
@@ -241,7 +253,7 @@ try {
   console.log(
     '\nerrors: failed connections, non-2xx and GraphQL errors, timeouts (no answer within 10 s) included. fetches/q: requests the four' +
       ' subgraphs received per request sent under the load; alone: per query sent one at a time (the query plan\'s). CPU ms/req: the' +
-      ' gateway process\'s user+system CPU time per request sent. ÷plain: against plain @apollo/gateway in the same scenario.' +
+      ' gateway process\'s user+system CPU time per request sent; subgraphs: the four fixture subgraphs\'; load gen: this process\'s (autocannon, on the same two cores). ÷plain: against plain @apollo/gateway in the same scenario.' +
       '\nOurs and the plain gateway sign their subgraph requests (SUBGRAPH_SIGNING_SECRETS); Hive Gateway does not; the fixtures check nothing.' +
       `\n"router, tracing on" records every request (sampling 1) and exports its spans over OTLP/HTTP to a local sink that drops them (${otlpSink.exports()} exports received); "router (ours)" runs with tracing off, the default.`,
   );
