@@ -8,7 +8,7 @@ import { figure, formatTable, type Column } from './benchTable.ts';
 import { loadGraphQL, postGraphQL as post, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
 import { sleep } from './pacing.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
-import { cpuSeconds, freePort, postgresCpuSeconds, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { cpuSeconds, freePort, postgresCpuSeconds, profileArgs, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
 import { subgraphCountersSoFar } from './subgraphCounters.ts';
 
 // `npm run bench`: the README's cross-subgraph query over the real subgraphs
@@ -101,9 +101,7 @@ try {
   for (const contender of contenders) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;
-    // BENCH_PROFILE=<dir> writes a CPU profile of each gateway there.
-    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const gateway = runService(contender.entry, { ...env, ROUTER_PORT: String(port) }, profile);
+    const gateway = runService(contender.entry, { ...env, ROUTER_PORT: String(port) }, profileArgs());
     services.push(gateway);
     await untilReady(gateway, contender.name, (signal) => waitForGraphQL(url, 60_000, signal));
     started.push({ contender, gateway, url });

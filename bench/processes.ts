@@ -26,6 +26,11 @@ export interface Service {
  * Runs a TypeScript entry point in its own process, as production would, so
  * the load generator and each server get their own event loop.
  */
+/** Node options that write a CPU profile into BENCH_PROFILE=<dir>, for the gateways measured; none when it is unset. */
+export function profileArgs(): string[] {
+  return process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+}
+
 export function runService(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Service {
   // One process per service (tsx as a loader, not tsx's CLI, which adds a parent process).
   return runNode([...nodeArgs, '--import', 'tsx', path.join(root, entry)], env);

@@ -6,7 +6,7 @@ import { composeSupergraph, loadSupergraphConfig } from '@supergraph/router';
 import { figure, formatTable, type Column } from './benchTable.ts';
 import { loadGraphQL, postGraphQL, type LoadFigures, type LoadOptions } from './graphqlLoad.ts';
 import { sleep } from './pacing.ts';
-import { cpuSeconds, freePort, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
+import { cpuSeconds, freePort, profileArgs, runService, untilReady, waitForGraphQL, waitForHealth, type Service } from './processes.ts';
 import { startOtlpSink, type OtlpSink } from './otlpSink.ts';
 import { ensureHiveGateway, HIVE_GATEWAY_VERSION, hiveGatewayDir, startHiveGateway } from './routerBench/hiveGateway.ts';
 
@@ -36,8 +36,8 @@ const PLAIN = 'plain @apollo/gateway';
  * skips Hive Gateway and its install); the plain gateway always runs, as the reference. @default every one
  */
 const GATEWAYS = process.env.BENCH_GATEWAYS?.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean);
-/** Node options for ours and the plain gateway, to see where their time goes (`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`). */
-const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+/** BENCH_PROFILE=<dir>: a CPU profile of ours and the plain gateway there. */
+const NODE_ARGS = profileArgs();
 
 interface Scenario {
   title: string;
