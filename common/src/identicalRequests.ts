@@ -80,8 +80,9 @@ export function identicalRequests<TContext>(sharing: RequestSharing<TContext>, c
     if (!answer) return next();
     try {
       if (!(await sharing.admit(answer.leader, await contexts.of(req, res)))) return next();
-    } catch (error) {
-      return next(error);
+    } catch {
+      // Its own context failed (a token that expired meanwhile): Apollo answers that, as for any request.
+      return next();
     }
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body, answer.encoding as BufferEncoding);

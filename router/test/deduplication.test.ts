@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '@supergraph/demo';
 import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
-import { tokenFor } from '../../test/kit/tokens.ts';
+import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 
 // A subgraph whose resolvers wait at a gate the test opens: requests pile up
@@ -184,6 +184,26 @@ describe('in-flight deduplication at the router', () => {
     expect(modern!.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
     expect(legacy!.headers.get('content-type')).toMatch(/^application\/json/);
     for (const answer of [modern!, legacy!]) expect(await answer.json()).toMatchObject({ data: { item: { name: 'item 7' } } });
+  });
+
+  it('checks the token of each caller that joins: one that expired while waiting gets UNAUTHENTICATED, not the shared answer', async () => {
+    closeGate();
+    const { token, expiresAt } = await tokenExpiringIn(alice.id, 2);
+    const document = '{ item(id: "9") { name } }';
+    const first = graphql(router.url, document, {}, { token });
+    await waitFor('the first to reach the subgraph', () => calls.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50));
+    const joined = router.deduplicated.operations;
+    const late = graphql(router.url, document, {}, { token });
+    await waitFor('the late caller to join the first', () => router.deduplicated.operations === joined + 1);
+    gate.open();
+
+    expect((await first).data).toEqual({ item: { name: 'item 9' } });
+    const refused = await late;
+    expect(refused.status).toBe(401);
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(calls).toHaveLength(1);
   });
 });
 
