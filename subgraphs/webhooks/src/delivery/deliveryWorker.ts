@@ -14,7 +14,7 @@ export interface DeliveryWorkerOptions {
   secrets: SecretBox;
   limits: AttemptLimits;
   failures: FailurePolicy;
-  /** Deliveries sent at once. */
+  /** Deliveries sent at once, each on its own; an endpoint never has more than one. */
   concurrency: number;
   pollIntervalMs: number;
   /** How long taken-in event ids are kept (see `takeInEvent`). */
