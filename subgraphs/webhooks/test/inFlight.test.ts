@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoUsers } from '@supergraph/demo';
+import { loadWebhooksConfig, startWebhooksSubgraph, type WebhooksSubgraph } from '@supergraph/webhooks';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
-import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/kit/postgres.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';
 import { waitFor } from '../../../test/kit/waitFor.ts';
 import { noteCreatedBy } from './events.ts';
@@ -9,14 +10,20 @@ import { startReceiver, type Answer, type Receiver } from './receiver.ts';
 
 // Attempts that are still running: a receiver that takes its time must not
 // hold up other endpoints, nor be sent the same delivery twice at once.
-// The attempt timeout is long, so a test that waits for it fails clearly.
+// Where it says so, a second webhooks process shares the database, with its
+// own worker, as replicas do. The attempt timeout is long, so a test that
+// waits for it fails clearly.
 const ATTEMPT_TIMEOUT_MS = 8_000;
 
 const [alice, bob] = demoUsers;
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }`;
 const REDELIVER = 'mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { status attempts } }';
 
-let webhooks: StartedSubgraph<'webhooks'>;
+let database: TestDatabase;
+let webhooks: WebhooksSubgraph;
+/** A second process on the same database, while a test runs one. */
+let replica: WebhooksSubgraph | undefined;
+let env: NodeJS.ProcessEnv;
 let slow: Receiver;
 let quick: Receiver;
 const tokens: Record<string, string> = {};
@@ -24,24 +31,31 @@ const tokens: Record<string, string> = {};
 let release: (answer: Answer) => void = () => {};
 
 beforeAll(async () => {
-  webhooks = await startSubgraphForTest('webhooks', {
-    env: {
-      WEBHOOKS_ALLOW_LOOPBACK: 'true',
-      WEBHOOKS_POLL_INTERVAL_MS: '50',
-      WEBHOOKS_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
-      WEBHOOKS_CONCURRENCY: '4',
-    },
-  });
+  database = await createTestDatabase(inject('templates').webhooks);
+  env = {
+    ...process.env,
+    WEBHOOKS_DATABASE_URL: database.url,
+    WEBHOOKS_PORT: '0',
+    WEBHOOKS_ALLOW_LOOPBACK: 'true',
+    WEBHOOKS_POLL_INTERVAL_MS: '50',
+    WEBHOOKS_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
+    WEBHOOKS_CONCURRENCY: '4',
+  };
+  webhooks = await startWebhooksSubgraph(loadWebhooksConfig(env));
   [slow, quick] = await Promise.all([startReceiver(), startReceiver()]);
   for (const user of [alice!, bob!]) tokens[user.id] = await tokenFor(user.id, user.role);
 });
 afterEach(async () => {
   release({ status: 204 });
+  await replica?.stop();
+  replica = undefined;
   await webhooks.db.webhookEndpoint.updateMany({ data: { enabled: false } });
 });
 afterAll(async () => {
-  await webhooks?.stop();
+  release({ status: 204 });
+  await Promise.all([webhooks?.stop(), replica?.stop()]);
   await Promise.all([slow?.close(), quick?.close()]);
+  await database?.drop();
 });
 
 /** `slow` holds every request until `release` answers them all. */
@@ -77,13 +91,15 @@ describe('an endpoint that does not answer', () => {
     expect(slow.requestsFor(stuck.id).every((request) => request.answered === null)).toBe(true);
   });
 
-  it('is sent one delivery at a time, the next once the running attempt ends', async () => {
+  it('is sent one delivery at a time, across workers, the next once the running attempt ends', async () => {
+    replica = await startWebhooksSubgraph(loadWebhooksConfig(env));
     holdSlowRequests();
     const endpoint = await createEndpoint(alice!.id, slow.url);
     const events = [noteCreatedBy(alice!.id), noteCreatedBy(alice!.id), noteCreatedBy(alice!.id)];
-    for (const event of events) await webhooks.takeIn(event);
+    // Taken in by both processes, so each worker is woken with deliveries of this endpoint due.
+    for (const [i, event] of events.entries()) await (i % 2 ? replica : webhooks).takeIn(event);
     await waitFor('one request held', () => slow.requests.filter((request) => request.answered === null).length >= 1);
-    // Several polls go by: none of them sends this endpoint a second delivery while the first runs.
+    // Several polls of both workers go by: none sends this endpoint a second delivery while the first runs.
     const quickEvent = noteCreatedBy(bob!.id);
     const quickEndpoint = await createEndpoint(bob!.id, quick.url);
     await webhooks.takeIn(quickEvent);
