@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, type EventEnvelope } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { waitFor } from '../../../test/kit/waitFor.ts';
 import { TEST_PAYMENT_METHODS as PM, testCardProvider, type Authorization, type PaymentProvider } from '../src/index.ts';
+import { orderCancelled, orderPlaced } from './orderEvents.ts';
 
 // An order cancelled while the provider is still answering its authorization:
 // the test-card provider, except that each answer waits until the test lets
@@ -33,14 +33,8 @@ beforeAll(async () => {
 });
 afterAll(() => payments?.stop());
 
-function orderEvent(type: 'order.placed' | 'order.cancelled', orderId: string, data: Record<string, unknown>): EventEnvelope {
-  return createEvent(
-    { type, aggregateType: 'Order', aggregateId: orderId, aggregateVersion: type === 'order.placed' ? 1 : 2, data: { orderId, userId: alice!.id, ...data }, ownerId: alice!.id },
-    { actorId: alice!.id, correlationId: 'late' },
-  );
-}
-const placed = (orderId: string, paymentMethod: string) => orderEvent('order.placed', orderId, { totalCents: 4200, paymentMethod, items: [] });
-const cancelled = (orderId: string) => orderEvent('order.cancelled', orderId, { reason: 'CUSTOMER' });
+const placed = (orderId: string, paymentMethod: string) => orderPlaced(orderId, alice!.id, paymentMethod, 4200);
+const cancelled = (orderId: string) => orderCancelled(orderId, alice!.id);
 const paymentOf = (orderId: string) => payments.db.payment.findUnique({ where: { orderId } });
 
 /** Takes `order.placed` in and, while the provider is answering it, `order.cancelled`; then lets the answer through. */
@@ -71,7 +65,7 @@ describe('an order cancelled while its payment is being authorized', () => {
         aggregateVersion: 1,
         ownerId: alice!.id,
         actorId: alice!.id,
-        correlationId: 'late',
+        correlationId: 'test',
         causationId: place.id,
         data: { paymentId: payment!.id, orderId, userId: alice!.id, amountCents: 4200 },
       },
