@@ -7,7 +7,8 @@ import config from '../codegen.ts';
 // committed: generated code is never edited by hand and never stale.
 const root = path.resolve(import.meta.dirname, '..');
 const apiSchema = path.join(root, 'examples/src/__generated__/api-schema.graphql');
-const targets = [apiSchema, ...Object.keys(config.generates).map((file) => path.join(root, file))];
+const eventTypes = path.join(root, 'subgraphs/webhooks/src/__generated__/eventTypes.ts');
+const targets = [apiSchema, eventTypes, ...Object.keys(config.generates).map((file) => path.join(root, file))];
 const read = (file: string) => {
   try {
     return readFileSync(file, 'utf8');
@@ -16,7 +17,9 @@ const read = (file: string) => {
   }
 };
 const before = targets.map(read);
-execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/write-api-schema.ts')], { cwd: root, stdio: 'inherit' });
+for (const script of ['scripts/write-api-schema.ts', 'scripts/write-event-types.ts']) {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, stdio: 'inherit' });
+}
 execFileSync(process.execPath, [path.join(root, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', 'codegen.ts', '--silent'], {
   cwd: root,
   stdio: 'inherit',

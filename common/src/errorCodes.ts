@@ -11,7 +11,7 @@ export const errorCodes = {
     'No valid token: the operation needs a signed-in user, or the token is malformed or expired. At a subgraph called directly: the request does not carry a valid router signature.',
   FORBIDDEN: 'The signed-in user may not act on this object.',
   NOT_FOUND: 'The object named by `extensions.field` does not exist.',
-  CONFLICT: 'The object changed since it was read (stale `expectedVersion`) or a unique value is taken.',
+  CONFLICT: 'The object changed since it was read (stale `expectedVersion`), a unique value is taken, or the object is in a state that does not allow the change yet (say, work on it is still running); the message says what to do.',
   OUT_OF_STOCK: 'Fewer units of an item are available than the request asks for; `extensions.field` names the item.',
   SUBSCRIPTION_LIMIT_EXCEEDED:
     'A new subscription would pass a cap of this router (per socket, per user, per anonymous client address, or in total); `extensions.limit` names the cap and `extensions.max` its value. The socket and its other subscriptions stay open: end one, or retry later.',

@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import type { RunningServer, SubgraphEvents } from '@supergraph/common';
+import type { PaymentProvider } from '@supergraph/payments';
 import { createTestDatabase, urlVariable, type SubgraphName } from './postgres.ts';
 
 /** The key webhooks subgraphs started by tests seal endpoint secrets with, unless a test sets its own. */
@@ -25,9 +26,9 @@ const starters = {
     const sealing = env.NODE_ENV === 'production' ? { WEBHOOKS_SECRETS_KEY: TEST_WEBHOOKS_SECRETS_KEY } : {};
     return startWebhooksSubgraph(loadWebhooksConfig({ ...sealing, ...env }), events);
   },
-  payments: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents) => {
+  payments: async (env: NodeJS.ProcessEnv, events?: SubgraphEvents, provider?: PaymentProvider) => {
     const { startPaymentsSubgraph, loadPaymentsConfig } = await import('@supergraph/payments');
-    return startPaymentsSubgraph(loadPaymentsConfig(env), events);
+    return startPaymentsSubgraph(loadPaymentsConfig(env), events, provider);
   },
 };
 
@@ -36,15 +37,17 @@ export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof
 /**
  * Starts a subgraph on a free port over its own fresh copy of the migrated
  * template database; `stop()` shuts it down and drops the database.
- * `env` adds settings (e.g. AMQP_URL); `events` injects where the outbox goes.
+ * `env` adds settings (e.g. AMQP_URL); `events` injects where the outbox goes;
+ * `provider` replaces the payments subgraph's test-card provider (payments only).
  */
 export async function startSubgraphForTest<N extends SubgraphName>(
   name: N,
-  options: { env?: NodeJS.ProcessEnv; events?: SubgraphEvents } = {},
+  options: { env?: NodeJS.ProcessEnv; events?: SubgraphEvents; provider?: N extends 'payments' ? PaymentProvider : never } = {},
 ): Promise<StartedSubgraph<N>> {
   const database = await createTestDatabase(inject('templates')[name]);
   const env = { ...process.env, ...options.env, [urlVariable(name)]: database.url, [`${name.toUpperCase()}_PORT`]: '0' };
-  const subgraph = (await starters[name](env, options.events)) as StartedSubgraph<N>;
+  const start = starters[name] as (env: NodeJS.ProcessEnv, events?: SubgraphEvents, provider?: PaymentProvider) => ReturnType<(typeof starters)[N]>;
+  const subgraph = (await start(env, options.events, options.provider)) as StartedSubgraph<N>;
   return {
     ...subgraph,
     stop: async () => {

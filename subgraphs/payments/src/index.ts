@@ -1,4 +1,5 @@
 export { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
 export { startPaymentsSubgraph, type PaymentsSubgraph } from './server.ts';
-export { TEST_PAYMENT_METHODS } from './provider/testCardProvider.ts';
+export { TEST_PAYMENT_METHODS, testCardProvider } from './provider/testCardProvider.ts';
+export type { Authorization, PaymentProvider } from './provider/paymentProvider.ts';
 export { ORDER_EVENT_TYPES } from './saga/takeInOrderEvent.ts';

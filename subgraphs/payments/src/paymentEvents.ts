@@ -5,7 +5,9 @@ import type { PaymentModel } from './__generated__/prisma/models.ts';
 // The events the payments subgraph writes to its outbox: each contract, then
 // the builder that fills it. A payment is decided once (authorized or
 // declined: version 1) and released at most once (refunded or voided:
-// version 2). The orders saga reads `payment.authorized` and `payment.declined`.
+// version 2); one whose order was cancelled while the provider answered is
+// voided as it is decided (`payment.voided` alone, version 1). The orders
+// saga reads `payment.authorized` and `payment.declined`.
 
 const paymentId = z.guid().describe('the payment');
 const orderId = z.guid().describe('the order it pays for');
@@ -46,7 +48,7 @@ export const paymentVoidedEvent = defineEvent({
   type: 'payment.voided',
   aggregateType: 'Payment',
   owner: 'userId',
-  description: 'A payment the provider never answered was voided because its order was cancelled: nothing is charged.',
+  description: 'A payment the provider never answered, or answered only after its order was cancelled, was voided: nothing is charged.',
   data: z.object({ paymentId, orderId, userId, amountCents }),
 });
 
@@ -61,5 +63,6 @@ export const paymentDeclined = (payment: PaymentModel & { declineReason: NonNull
 export const paymentRefunded = (payment: PaymentModel) =>
   paymentRefundedEvent.build({ aggregateId: payment.id, aggregateVersion: 2, data: facts(payment) });
 
-export const paymentVoided = (payment: PaymentModel) =>
-  paymentVoidedEvent.build({ aggregateId: payment.id, aggregateVersion: 2, data: facts(payment) });
+/** Version 2 after the payment's decision; 1 when it is voided as it is decided. */
+export const paymentVoided = (payment: PaymentModel, aggregateVersion: 1 | 2 = 2) =>
+  paymentVoidedEvent.build({ aggregateId: payment.id, aggregateVersion, data: facts(payment) });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, type EventEnvelope } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';
 import { TEST_PAYMENT_METHODS as PM } from '../src/index.ts';
+import { orderCancelled, orderPlaced } from './orderEvents.ts';
 
 // The saga step fed directly (as npm start's in-process bus feeds it), on a
 // real database: what each order event leaves behind, and that the same
@@ -19,14 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => payments?.stop());
 
-function orderEvent(type: 'order.placed' | 'order.cancelled', orderId: string, data: Record<string, unknown> = {}): EventEnvelope {
-  return createEvent(
-    { type, aggregateType: 'Order', aggregateId: orderId, aggregateVersion: type === 'order.placed' ? 1 : 2, data: { orderId, userId: alice!.id, ...data }, ownerId: alice!.id },
-    { actorId: alice!.id, correlationId: 'test' },
-  );
-}
-const placed = (orderId: string, paymentMethod: string, totalCents = 1234) => orderEvent('order.placed', orderId, { totalCents, paymentMethod, items: [] });
-const cancelled = (orderId: string) => orderEvent('order.cancelled', orderId, { reason: 'CUSTOMER' });
+const placed = (orderId: string, paymentMethod: string, totalCents = 1234) => orderPlaced(orderId, alice!.id, paymentMethod, totalCents);
+const cancelled = (orderId: string) => orderCancelled(orderId, alice!.id);
 const paymentOf = (orderId: string) => payments.db.payment.findUnique({ where: { orderId } });
 
 describe('order.placed', () => {

@@ -47,7 +47,7 @@ export const webhooksConfigSchema = sharedConfigSchema
     WEBHOOKS_DEDUPE_RETENTION_MS: positiveInt(7 * 24 * 3_600_000),
     /** How often the worker looks for due deliveries, in ms. @default 1000 */
     WEBHOOKS_POLL_INTERVAL_MS: positiveInt(1_000),
-    /** Deliveries sent at once. @default 8 */
+    /** Deliveries sent at once, each on its own, at most one per endpoint. @default 8 */
     WEBHOOKS_CONCURRENCY: positiveInt(8),
     /**
      * Base64 of 32 random bytes (`openssl rand -base64 32`): endpoint secrets

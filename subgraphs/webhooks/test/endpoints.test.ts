@@ -57,6 +57,19 @@ describe('createWebhookEndpoint', () => {
     expect((await create(aliceToken, { url: 'https://user:pw@93.184.215.14', eventTypes: ['*'] })).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
   });
 
+  it('refuses an event type no subgraph declares, naming the field and the type, and stores nothing', async () => {
+    for (const eventTypes of [['note.craeted'], ['*', 'parcel.shipped'], ['note.created', 'note.created.twice']]) {
+      const response = await create(bobToken, { url: 'https://93.184.215.14/unknown-type', eventTypes });
+      expect(response.errors?.[0]?.extensions, JSON.stringify(eventTypes)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.eventTypes' });
+      expect(response.errors![0]!.message).toContain(JSON.stringify(eventTypes.at(-1)));
+    }
+    expect(await webhooks.db.webhookEndpoint.count({ where: { url: { contains: 'unknown-type' } } })).toBe(0);
+    // Any type a producer's contract declares is accepted: another subgraph's, or this one's own.
+    const accepted = await create(bobToken, { url: 'https://93.184.215.14/known-types', eventTypes: ['payment.voided', 'webhook_endpoint.disabled', 'user.registered'] });
+    expect(accepted.errors).toBeUndefined();
+    await as(bobToken, 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { id } }', { id: accepted.data!.createWebhookEndpoint.endpoint.id });
+  });
+
   it('refuses a URL that is longer than 2048 characters once percent-encoded, rather than storing it past the limit', async () => {
     const response = await create(aliceToken, { url: `https://93.184.215.14/${'é'.repeat(1000)}`, eventTypes: ['*'] });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });

@@ -13,21 +13,22 @@ export type Answer = { status: number; headers?: Record<string, string>; body?: 
 
 /**
  * A webhook receiver of the test's own on 127.0.0.1: it records every
- * request and answers as `answer` says, which a test changes as it goes.
+ * request and answers as `answer` says, which a test changes as it goes;
+ * a promised answer holds the request until the test settles it.
  * `close()` and `listen()` again on the same port play a receiver that is
  * down, then back.
  */
 export async function startReceiver(port = 0) {
   const requests: ReceivedRequest[] = [];
-  let answer: (request: ReceivedRequest) => Answer = () => ({ status: 204 });
+  let answer: (request: ReceivedRequest) => Answer | Promise<Answer> = () => ({ status: 204 });
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const received: ReceivedRequest = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answered: null };
       requests.push(received);
-      const reply = answer(received);
-      if (reply === 'hold') return;
+      const reply = await answer(received);
+      if (reply === 'hold' || res.destroyed) return;
       received.answered = reply.status;
       res.writeHead(reply.status, reply.headers).end(reply.body ?? '');
     });
@@ -41,7 +42,7 @@ export async function startReceiver(port = 0) {
     port: boundPort,
     url: `http://127.0.0.1:${boundPort}/hooks`,
     requests,
-    answerWith(next: (request: ReceivedRequest) => Answer) {
+    answerWith(next: (request: ReceivedRequest) => Answer | Promise<Answer>) {
       answer = next;
     },
     /** Requests carrying this event id (`webhook-id`). */

@@ -1,7 +1,7 @@
 import { appendToOutbox, claimEvent, readEventData, type EventEnvelope, type NewEvent } from '@supergraph/common';
 import type { PaymentStatus } from '../__generated__/prisma/enums.ts';
 import type { Authorization, DeclineReason } from '../provider/paymentProvider.ts';
-import { paymentAuthorized, paymentDeclined } from '../paymentEvents.ts';
+import { paymentAuthorized, paymentDeclined, paymentVoided } from '../paymentEvents.ts';
 import { orderPlacedData } from './orderEventData.ts';
 import { lockOrder, type SagaStep } from './sagaStep.ts';
 
@@ -18,7 +18,10 @@ type Answer = Authorization | { outcome: 'timeout' };
  * redelivered event asks again and gets the same authorization: nothing is
  * charged twice. An answer that does not come within PAYMENTS_PROVIDER_TIMEOUT_MS
  * is recorded as TIMED_OUT with no event: the orders saga times the order
- * out and cancels it, and `order.cancelled` then voids the payment.
+ * out and cancels it, and `order.cancelled` then voids the payment. When the
+ * order was cancelled while the provider answered, the payment is given
+ * back at once and recorded VOIDED, with `payment.voided` (version 1: the
+ * payment has no other event).
  */
 export async function authorizeOrder(step: SagaStep, event: EventEnvelope): Promise<void> {
   const order = readEventData(orderPlacedData, event);
@@ -40,10 +43,12 @@ export async function authorizeOrder(step: SagaStep, event: EventEnvelope): Prom
     await lockOrder(tx, order.orderId);
     if (await tx.payment.findUnique({ where: { orderId: order.orderId } })) return false;
     const cancelledMeanwhile = await tx.cancelledOrder.findUnique({ where: { orderId: order.orderId } });
-    if (cancelledMeanwhile && answer.outcome === 'authorized') {
+    if (cancelledMeanwhile && answer.outcome !== 'declined') {
       // The order was cancelled while the provider answered (another payments
-      // process took `order.cancelled` in): give the authorization back now.
-      await step.provider.release({ idempotencyKey: order.orderId, reference: answer.reference, amountCents: order.totalCents }, AbortSignal.timeout(step.providerTimeoutMs));
+      // process took `order.cancelled` in): give the authorization back now,
+      // or void the one it never answered by its key, as `releasePayment` does.
+      const reference = answer.outcome === 'authorized' ? answer.reference : null;
+      await step.provider.release({ idempotencyKey: order.orderId, reference, amountCents: order.totalCents }, AbortSignal.timeout(step.providerTimeoutMs));
     }
     const created = await tx.payment.create({
       data: {
@@ -87,5 +92,7 @@ function outcomeOf(answer: Answer, cancelled: boolean): { status: PaymentStatus;
 function eventsFor(payment: Parameters<typeof paymentAuthorized>[0]): NewEvent[] {
   if (payment.status === 'AUTHORIZED') return [paymentAuthorized(payment)];
   if (payment.status === 'DECLINED' && payment.declineReason) return [paymentDeclined({ ...payment, declineReason: payment.declineReason })];
+  // Voided as it is decided: its order was cancelled meanwhile. Its one and only event.
+  if (payment.status === 'VOIDED') return [paymentVoided(payment, 1)];
   return [];
 }

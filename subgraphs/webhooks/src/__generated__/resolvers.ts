@@ -40,7 +40,12 @@ export type Mutation = {
   disableWebhookEndpoint: WebhookEndpoint;
   /** Enables the endpoint again and resets its failure count. */
   enableWebhookEndpoint: WebhookEndpoint;
-  /** Sends a delivery again as a new attempt, now, whatever its status. */
+  /**
+   * Sends a delivery again as a new attempt, now, whatever its status. While an
+   * attempt of it is running, it is refused with CONFLICT (`extensions.runningUntil`
+   * says by when that attempt ends at the latest) rather than queued or sent twice:
+   * redeliver it once the running attempt's outcome shows.
+   */
   redeliverWebhook: WebhookDelivery;
   /** A new secret; the previous one keeps verifying for the rotation window (both signatures are sent). */
   rotateWebhookSecret: WebhookEndpointWithSecret;

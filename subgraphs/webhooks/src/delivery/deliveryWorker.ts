@@ -14,7 +14,7 @@ export interface DeliveryWorkerOptions {
   secrets: SecretBox;
   limits: AttemptLimits;
   failures: FailurePolicy;
-  /** Deliveries sent at once. */
+  /** Deliveries sent at once, each on its own; an endpoint never has more than one. */
   concurrency: number;
   pollIntervalMs: number;
   /** How long taken-in event ids are kept (see `takeInEvent`). */
@@ -48,25 +48,45 @@ interface Claimed extends ClaimedDelivery {
  * claim that expires, and the delivery is attempted again. Receivers may
  * therefore see an event twice, with the same `webhook-id`, and must drop
  * repeats by it (the Standard Webhooks contract).
+ *
+ * Delivery is fair per endpoint: an endpoint has at most one attempt in
+ * flight, across every worker (a live claim on any of its deliveries keeps
+ * the others waiting), and each attempt runs on its own in one of
+ * `concurrency` slots, which are filled again as soon as one frees up. An
+ * endpoint that never answers thus holds one slot until its timeout, never
+ * the deliveries of other endpoints.
  */
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const { db, logger } = options;
   const claimMs = options.limits.timeoutMs + 5_000;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
+  /** Set when something may have become due while a claim ran: claim again right after it. */
   let woken = false;
-  let running: Promise<void> | null = null;
+  let claiming: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
   let prunedAt = 0;
 
-  async function claim(): Promise<Claimed[]> {
+  /**
+   * Claims up to `limit` due deliveries: the oldest due one of each endpoint
+   * that has no attempt in flight (a live claim on any of its deliveries).
+   * Two workers may pick the same endpoint's oldest delivery: SKIP LOCKED,
+   * and the claim re-checked on the row it locks, leave it to one of them.
+   */
+  async function claim(limit: number): Promise<Claimed[]> {
     return db.$queryRaw<Claimed[]>`
       UPDATE "WebhookDelivery" AS delivery SET "claimedUntil" = now() + ${claimMs} * interval '1 millisecond'
       FROM "WebhookEndpoint" AS endpoint
       WHERE endpoint."id" = delivery."endpointId" AND delivery."id" IN (
-        SELECT due."id" FROM "WebhookDelivery" AS due JOIN "WebhookEndpoint" AS owner ON owner."id" = due."endpointId"
-        WHERE due."status" = 'PENDING' AND due."nextAttemptAt" <= now() AND owner."enabled"
-          AND (due."claimedUntil" IS NULL OR due."claimedUntil" < now())
-        ORDER BY due."nextAttemptAt" LIMIT ${options.concurrency}
+        SELECT due."id" FROM "WebhookDelivery" AS due
+        WHERE due."id" IN (
+            SELECT DISTINCT ON (oldest."endpointId") oldest."id"
+            FROM "WebhookDelivery" AS oldest JOIN "WebhookEndpoint" AS owner ON owner."id" = oldest."endpointId"
+            WHERE oldest."status" = 'PENDING' AND oldest."nextAttemptAt" <= now() AND owner."enabled"
+            ORDER BY oldest."endpointId", oldest."nextAttemptAt", oldest."id")
+          AND due."status" = 'PENDING' AND (due."claimedUntil" IS NULL OR due."claimedUntil" < now())
+          AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" AS running WHERE running."endpointId" = due."endpointId" AND running."claimedUntil" >= now())
+        ORDER BY due."nextAttemptAt" LIMIT ${limit}
         FOR UPDATE OF due SKIP LOCKED)
       RETURNING delivery."id", delivery."endpointId", delivery."eventId", delivery."attempts", delivery."payload",
         endpoint."url", endpoint."secret", endpoint."previousSecret", endpoint."previousSecretUntil"`;
@@ -90,43 +110,59 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     await db.$executeRaw`DELETE FROM "ReceivedEvent" WHERE "receivedAt" < now() - ${options.dedupeRetentionMs} * interval '1 millisecond'`;
   }
 
-  /** Claims and sends batches until none is due. */
-  async function drain(): Promise<void> {
+  /** Starts one attempt in a free slot; when it ends, its slot is filled again (its endpoint's next delivery may be due). */
+  function launch(delivery: Claimed): void {
+    const running: Promise<void> = attempt(delivery)
+      .catch((err) => logger.error({ err, deliveryId: delivery.id }, 'recording a webhook attempt failed; its claim will expire and it is tried again'))
+      .finally(() => {
+        inFlight.delete(running);
+        fill();
+      });
+    inFlight.add(running);
+  }
+
+  /** Claims due deliveries into the free slots until none is due or no slot is free. */
+  async function claimIntoFreeSlots(): Promise<void> {
     await pruneReceivedEvents();
     while (!stopping) {
       woken = false;
-      const batch = await claim();
-      await Promise.all(batch.map((delivery) => attempt(delivery).catch((err) => logger.error({ err, deliveryId: delivery.id }, 'recording a webhook attempt failed; its claim will expire and it is tried again'))));
-      if (batch.length < options.concurrency && !woken) return;
+      const free = options.concurrency - inFlight.size;
+      if (free <= 0) return;
+      const claimed = await claim(free);
+      for (const delivery of claimed) launch(delivery);
+      if (claimed.length < free && !woken) return;
     }
   }
 
-  function schedule(delayMs: number) {
+  /** Runs one claim at a time; a call during a claim makes it claim once more. */
+  function fill(): void {
     if (stopping) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, delayMs);
-  }
-
-  function run() {
-    if (running) {
+    if (claiming) {
       woken = true;
       return;
     }
-    running = drain()
+    claiming = claimIntoFreeSlots()
       .catch((err) => logger.warn({ err }, 'the webhook worker could not read due deliveries; trying again'))
       .finally(() => {
-        running = null;
-        schedule(woken ? 0 : options.pollIntervalMs);
+        claiming = null;
+        if (woken) fill();
       });
   }
 
-  schedule(0);
+  function poll(): void {
+    // A claim under way already looks again when it ends, if it filled every slot it could.
+    if (!claiming) fill();
+    if (!stopping) timer = setTimeout(poll, options.pollIntervalMs);
+  }
+
+  poll();
   return {
-    wake: () => run(),
+    wake: () => fill(),
     async stop() {
       stopping = true;
       clearTimeout(timer);
-      await running;
+      await claiming;
+      await Promise.all(inFlight);
     },
   };
 }

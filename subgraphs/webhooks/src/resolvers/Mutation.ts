@@ -1,4 +1,5 @@
 import { appError, badInput, notFound, parseId, requireViewer } from '@supergraph/common';
+import type { WebhookDeliveryModel, WebhookEndpointModel } from '../__generated__/prisma/models.ts';
 import type { MutationResolvers } from '../__generated__/resolvers.ts';
 import { allowsHttp } from '../config.ts';
 import { disableEndpoint } from '../disableEndpoint.ts';
@@ -80,16 +81,22 @@ export const Mutation: MutationResolvers = {
     const viewerId = requireViewer(viewer);
     const deliveryId = parseId(args.deliveryId, 'deliveryId');
     return db.$transaction(async (tx) => {
-      const delivery = await tx.webhookDelivery.findUnique({ where: { id: deliveryId } });
-      const endpoint = delivery && (await tx.webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }));
+      const found = await tx.webhookDelivery.findUnique({ where: { id: deliveryId }, select: { endpointId: true } });
+      // The endpoint is locked before the delivery, as recording an attempt locks them.
+      const [endpoint] = found ? await tx.$queryRaw<WebhookEndpointModel[]>`SELECT * FROM "WebhookEndpoint" WHERE "id" = ${found.endpointId}::uuid FOR UPDATE` : [];
+      const [delivery] = endpoint ? await tx.$queryRaw<WebhookDeliveryModel[]>`SELECT * FROM "WebhookDelivery" WHERE "id" = ${deliveryId}::uuid FOR UPDATE` : [];
       // Someone else's delivery is NOT_FOUND too: whether it exists is its owner's business.
       if (!delivery || !endpoint || endpoint.ownerId !== viewerId) throw notFound('deliveryId', `Webhook delivery "${deliveryId}" does not exist.`);
       if (!endpoint.enabled) throw appError('CONFLICT', 'The endpoint is disabled; enable it before redelivering.', { field: 'deliveryId' });
-      return tx.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: { status: 'PENDING', nextAttemptAt: new Date(), claimedUntil: null },
-      });
+      // A worker holds a live claim while it sends the delivery. Queuing another attempt now would
+      // send it twice at once: the caller retries once the running attempt's outcome is recorded.
+      if (delivery.claimedUntil && delivery.claimedUntil.getTime() > Date.now()) {
+        throw appError('CONFLICT', 'An attempt of this delivery is running; redeliver it once that attempt has ended.', {
+          field: 'deliveryId',
+          details: { runningUntil: delivery.claimedUntil.toISOString() },
+        });
+      }
+      return tx.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'PENDING', nextAttemptAt: new Date() } });
     });
   },
 };
-
