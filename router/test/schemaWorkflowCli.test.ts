@@ -15,8 +15,8 @@ const withUserField = (field: string) => (sdl: string) => sdl.replace('  name: S
 
 const run = (...args: string[]) => runCli(args);
 
-// Each test has its own working copy, and each spawn takes seconds; run them side by side.
-describe.concurrent('supergraph CLI', { timeout: 60_000 }, () => {
+// Each test has its own working copy, and each spawn takes seconds (composing five subgraphs, several at once on two cores); run them side by side.
+describe.concurrent('supergraph CLI', { timeout: 120_000 }, () => {
   it('compose writes the supergraph SDL', async () => {
     const { dir, config } = await workingCopy();
     const result = await run('compose', '--config', config);
