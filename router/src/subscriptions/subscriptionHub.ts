@@ -32,6 +32,19 @@ export interface SubscriptionSpec {
 /** The id of the event a result answers (`extensions.event.id`). */
 const eventIdOf = (result: ExecutionResult) => (result.extensions?.event as { id?: string } | undefined)?.id;
 
+/**
+ * Sends one live result to a subscriber straight away, outside its stream
+ * (graphql-ws sockets: one serialization per result for the whole group,
+ * no per-subscriber promise per event). Returns false when the subscriber
+ * is too far behind to take it: the hub then ends that subscription.
+ */
+export type Delivery = (result: ExecutionResult) => boolean;
+
+/** The last result of a subscriber that fell too far behind; it resumes from the last event id it received. */
+export const fellBehind = (): ExecutionResult => ({
+  errors: [appError('SERVICE_UNAVAILABLE', 'This subscription fell too far behind; reconnect and resume from your last event id.')],
+});
+
 interface Sink {
   push: (result: ExecutionResult) => void;
   /** Ends the subscription after a final result. */
@@ -72,37 +85,53 @@ export class SubscriptionHub {
    * With `resumeAfter` (the last event id a reconnecting client received),
    * the events it missed come first, resolved for it alone, in order, then
    * the live ones, none twice; when they are no longer all kept, the stream
-   * ends with EVENTS_EXPIRED so the client refetches.
+   * ends with EVENTS_EXPIRED so the client refetches. With `delivery`, the
+   * results go out through it as they come, in the same order, and the
+   * stream yields only a subscription's final result (an error that ends
+   * it); every member of a group is handed the same result object.
    */
-  subscribe(spec: SubscriptionSpec, resumeAfter?: string): AsyncIterableIterator<ExecutionResult> {
+  subscribe(spec: SubscriptionSpec, resumeAfter?: string, delivery?: Delivery): AsyncIterableIterator<ExecutionResult> {
     return new Repeater<ExecutionResult>(async (push, stop) => {
       const group = this.join(spec);
       // Live results wait while the missed ones are replayed.
       const held: ExecutionResult[] | null = resumeAfter ? [] : null;
       let replaying = held !== null;
-      // A subscriber that cannot keep up is ended rather than allowed to hold
+      // After its final result (through the stream), a subscriber is sent nothing more.
+      let ended = false;
+      const end = (result: ExecutionResult) => {
+        if (ended) return;
+        ended = true;
+        replaying = false;
+        push(result).finally(() => stop());
+      };
+      // With a delivery, results are sent by it and the stream carries only a final one; without, every result
+      // goes through the stream. Either way a subscriber that cannot keep up is ended rather than allowed to hold
       // back the other members of its group.
+      const send = delivery
+        ? (result: ExecutionResult) => {
+            if (!ended && !delivery(result)) end(fellBehind());
+          }
+        : (result: ExecutionResult) => void push(result).catch((error: unknown) => stop(error));
       const sink: Sink = {
         push: (result) => {
           if (replaying) held!.push(result);
-          else push(result).catch((error: unknown) => stop(error));
+          else send(result);
         },
-        end: (result) => {
-          replaying = false;
-          push(result).finally(() => stop());
-        },
+        end,
       };
       group.sinks.add(sink);
       let stopped = false;
       void stop.then(() => (stopped = true));
       if (resumeAfter) {
+        // Replayed results take the live results' way, so that the ones sent before them are not overtaken.
+        const sendInOrder = delivery ? async (result: ExecutionResult) => send(result) : push;
         try {
           // A subscriber gone (or a hub closing) stops its replay: no lookups for nobody.
-          const replayed = await this.replay(spec, resumeAfter, push, () => stopped || this.closed);
+          const replayed = await this.replay(spec, resumeAfter, sendInOrder, () => stopped || ended || this.closed);
           // Whatever arrived live meanwhile and was not in the history, in order.
           while (replaying && held!.length) {
             const result = held!.shift()!;
-            if (!replayed.has(eventIdOf(result) ?? '')) await push(result);
+            if (!replayed.has(eventIdOf(result) ?? '')) await sendInOrder(result);
           }
         } catch (error) {
           if (error instanceof EventsExpiredError) await push({ errors: [appError('EVENTS_EXPIRED', error.message)] });
@@ -110,6 +139,7 @@ export class SubscriptionHub {
             this.logger.error({ err: error, resumeAfter }, 'could not replay missed events');
             await push({ errors: [appError('SERVICE_UNAVAILABLE', 'The missed events could not be read; subscribe again with the same id.')] });
           }
+          ended = true;
           stop();
         }
         replaying = false;
