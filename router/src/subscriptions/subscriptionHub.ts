@@ -213,18 +213,23 @@ export class SubscriptionHub {
     return entry.groups;
   }
 
-  /** Only the groups fed by this event's type are looked at. */
+  /**
+   * Only the groups fed by this event's type are looked at. An event is
+   * resolved as soon as it comes, while the ones before it may still be
+   * resolving, and delivered after them: a group's results stay in event
+   * order, and a router that falls behind has several events' results to
+   * send at once rather than one lookup's round trip between each two.
+   */
   private dispatch(event: EventEnvelope): void {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
       const { spec } = group;
       if (!feedMatches(spec.feed, event, spec.args)) continue;
-      group.tail = this.inFlight.track(group.tail.then(() => this.deliver(group, event)));
+      const resolved = this.resolve(spec, event, group.sinks.size);
+      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await resolved)));
     }
   }
 
-  private async deliver(group: Group, event: EventEnvelope): Promise<void> {
-    if (group.sinks.size === 0) return;
-    const result = await this.resolve(group.spec, event, group.sinks.size);
+  private deliver(group: Group, event: EventEnvelope, result: ExecutionResult | null): void {
     if (!result) return;
     for (const sink of group.sinks) sink.push(result);
     this.onDelivered(event);

@@ -70,9 +70,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     {
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // A result with errors is an answer, not a failure: it goes out as `next`, and the socket and its other subscriptions carry on.
-      onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
-      onError: (_ctx, _id, _payload, errors) => format.errors(errors),
-      onComplete: (ctx, id) => operationsOf(ctx).finish(id),
+      // graphql-ws's own messages follow the live results written before them (socketDelivery).
+      onNext: (ctx, _id, _payload, _args, result) => {
+        delivery.flush(ctx.extra.socket);
+        return format.result(result);
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        delivery.flush(ctx.extra.socket);
+        return format.errors(errors);
+      },
+      onComplete: (ctx, id) => {
+        delivery.flush(ctx.extra.socket);
+        operationsOf(ctx).finish(id);
+      },
       onClose: (ctx) => {
         operationsOf(ctx).finishAll();
         // Every slot the socket still holds is given back, whatever closed it (client, expiry, shutdown).
@@ -129,7 +139,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       subscribe: (args) => {
         const subscriber = subscribers.get(args.contextValue as object)!;
         const { ctx, id } = subscriber;
-        const stream: AsyncIterableIterator<ExecutionResult> = starter.subscribe(args, delivery.to(ctx.extra.socket, id, () => ctx.subscriptions[id] === stream));
+        const stream: AsyncIterableIterator<ExecutionResult> = starter.subscribe(args, delivery.to(ctx.extra.socket, ctx.extra.request.socket, id, () => ctx.subscriptions[id] === stream));
         return stream;
       },
       execute: starter.execute,
