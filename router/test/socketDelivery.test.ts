@@ -157,6 +157,34 @@ describe('the hub with a delivery', () => {
     await hub.close(1_000);
   });
 
+  it('looks a burst of events up a few at a time per group, and delivers them all in order', async () => {
+    const { hub, publish } = hubWithEvents();
+    let resolving = 0;
+    let mostAtOnce = 0;
+    const resolve = async (event: EventEnvelope) => {
+      mostAtOnce = Math.max(mostAtOnce, ++resolving);
+      await new Promise((done) => setTimeout(done, 5));
+      resolving--;
+      return { data: { thingHappened: { id: event.aggregateId } } };
+    };
+    const received: string[] = [];
+    const stream = hub.subscribe(specOf('burst', resolve), undefined, (result) => (received.push((result.data as any).thingHappened.id), true));
+    const final = stream.next();
+    await waitFor('the subscriber', () => hub.subscriberCount === 1);
+    await hub.ready();
+
+    const ids = Array.from({ length: 30 }, (_, i) => `t${i}`);
+    await Promise.all(ids.map((id) => publish(id)));
+    await waitFor('every event', () => received.length === ids.length);
+    expect(received).toEqual(ids);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(8);
+
+    await stream.return!();
+    await final;
+    await hub.close(1_000);
+  });
+
   it('ends a subscriber that is too far behind with SERVICE_UNAVAILABLE, and goes on delivering to the rest of its group', async () => {
     const { hub, publish } = hubWithEvents();
     const resolve = async (event: EventEnvelope) => ({ data: { thingHappened: { id: event.aggregateId } } });

@@ -56,7 +56,16 @@ interface Group {
   sinks: Set<Sink>;
   /** Keeps a group's deliveries in event order. */
   tail: Promise<void>;
+  /** The group's lookups under way, at most RESOLVING_AHEAD. */
+  resolving: number;
 }
+
+/**
+ * Lookups one group may have under way at once: a burst of events is looked
+ * up a few at a time per group, not all at once (the subgraphs take one
+ * request per event per group); the events past it wait their turn.
+ */
+const RESOLVING_AHEAD = 8;
 
 /**
  * Fans events out to subscribers. Subscribers with the same document,
@@ -184,7 +193,7 @@ export class SubscriptionHub {
   private join(spec: SubscriptionSpec): Group {
     let group = this.groups.get(spec.key);
     if (!group) {
-      group = { spec, sinks: new Set(), tail: Promise.resolve() };
+      group = { spec, sinks: new Set(), tail: Promise.resolve(), resolving: 0 };
       this.groups.set(spec.key, group);
       for (const type of spec.feed.types) this.listen(type).add(group);
     }
@@ -219,13 +228,23 @@ export class SubscriptionHub {
    * resolving, and delivered after them: a group's results stay in event
    * order, and a router that falls behind has several events' results to
    * send at once rather than one lookup's round trip between each two.
+   * Past RESOLVING_AHEAD lookups under way, an event is looked up once the
+   * one before it is delivered.
    */
   private dispatch(event: EventEnvelope): void {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
-      const { spec } = group;
-      if (!feedMatches(spec.feed, event, spec.args)) continue;
-      const resolved = this.resolve(spec, event, group.sinks.size);
-      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await resolved)));
+      if (!feedMatches(group.spec.feed, event, group.spec.args)) continue;
+      const resolved = group.resolving < RESOLVING_AHEAD ? this.resolveFor(group, event) : null;
+      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await (resolved ?? this.resolveFor(group, event)))));
+    }
+  }
+
+  private async resolveFor(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
+    group.resolving++;
+    try {
+      return await this.resolve(group.spec, event, group.sinks.size);
+    } finally {
+      group.resolving--;
     }
   }
 
