@@ -58,14 +58,16 @@ interface Group {
   tail: Promise<void>;
   /** The group's lookups under way, at most RESOLVING_AHEAD. */
   resolving: number;
+  /** Lookups waiting for one under way to finish, first come first started. */
+  waiting: (() => void)[];
 }
 
 /**
  * Lookups one group may have under way at once: a burst of events is looked
- * up a few at a time per group, not all at once (the subgraphs take one
- * request per event per group); the events past it wait their turn.
+ * up so many at a time per group, not all at once (the subgraphs take one
+ * request per event per group); the events past it start as lookups finish.
  */
-const RESOLVING_AHEAD = 8;
+const RESOLVING_AHEAD = 32;
 
 /**
  * Fans events out to subscribers. Subscribers with the same document,
@@ -193,7 +195,7 @@ export class SubscriptionHub {
   private join(spec: SubscriptionSpec): Group {
     let group = this.groups.get(spec.key);
     if (!group) {
-      group = { spec, sinks: new Set(), tail: Promise.resolve(), resolving: 0 };
+      group = { spec, sinks: new Set(), tail: Promise.resolve(), resolving: 0, waiting: [] };
       this.groups.set(spec.key, group);
       for (const type of spec.feed.types) this.listen(type).add(group);
     }
@@ -228,15 +230,20 @@ export class SubscriptionHub {
    * resolving, and delivered after them: a group's results stay in event
    * order, and a router that falls behind has several events' results to
    * send at once rather than one lookup's round trip between each two.
-   * Past RESOLVING_AHEAD lookups under way, an event is looked up once the
-   * one before it is delivered.
+   * Past RESOLVING_AHEAD lookups under way, an event is looked up as soon
+   * as one of them finishes.
    */
   private dispatch(event: EventEnvelope): void {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
       if (!feedMatches(group.spec.feed, event, group.spec.args)) continue;
-      const resolved = group.resolving < RESOLVING_AHEAD ? this.resolveFor(group, event) : null;
-      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await (resolved ?? this.resolveFor(group, event)))));
+      const resolved = this.lookUp(group, event);
+      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await resolved)));
     }
+  }
+
+  private lookUp(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
+    if (group.resolving < RESOLVING_AHEAD) return this.resolveFor(group, event);
+    return new Promise((resolve) => group.waiting.push(() => resolve(this.resolveFor(group, event))));
   }
 
   private async resolveFor(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
@@ -245,6 +252,7 @@ export class SubscriptionHub {
       return await this.resolve(group.spec, event, group.sinks.size);
     } finally {
       group.resolving--;
+      group.waiting.shift()?.();
     }
   }
 
