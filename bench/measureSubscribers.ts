@@ -1,4 +1,4 @@
-import { latencyFigures, type LatencyFigures } from './latencyFigures.ts';
+import { latencyFigures, ownCpuSeconds, type LatencyFigures } from './latencyFigures.ts';
 import { atFixedRate, untilCounted } from './pacing.ts';
 import type { SubscriptionPipeline } from './subscriptionPipeline.ts';
 import type { Subscribers } from './wsSubscribers.ts';
@@ -28,10 +28,12 @@ export async function measureSubscribers(
   await pipeline.untilSubscriptions(`${name}: waiting for ${count}`, (held) => held >= count);
   const before = (await pipeline.health()).resolutions;
   const started = Date.now();
+  const [routerCpuBefore, clientsCpuBefore] = [pipeline.routerCpuSeconds(), ownCpuSeconds()];
   const eventsPerSecond = await atFixedRate(events, rate, (i) => pipeline.createNote(i));
   // Every result in (so every resolution counted), unless deliveries stall.
   await untilCounted(() => subscribers.latencies.length, events * count);
-  const figures = latencyFigures(name, subscribers.latencies, Date.now() - started);
+  const cpu = { server: pipeline.routerCpuSeconds() - routerCpuBefore, clients: ownCpuSeconds() - clientsCpuBefore };
+  const figures = latencyFigures(name, subscribers.latencies, Date.now() - started, cpu);
   const resolutions = (await pipeline.health()).resolutions - before;
   await subscribers.dispose();
   // Released before the next run, which counts only its own.

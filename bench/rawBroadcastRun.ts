@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { latencyFigures, type LatencyFigures } from './latencyFigures.ts';
+import { latencyFigures, ownCpuSeconds, type LatencyFigures } from './latencyFigures.ts';
 import { atFixedRate, untilCounted } from './pacing.ts';
 
 /** The floor: `payload` broadcast over plain `ws` to `count` sockets, `events` times at `rate` per second. */
@@ -19,12 +19,17 @@ export async function rawBroadcastRun(payload: string, count: number, { events, 
     })),
   );
   const started = Date.now();
+  const cpuBefore = ownCpuSeconds();
+  // Server and clients share this process: the server's share is the broadcast loops' own time.
+  let serverCpu = 0;
   await atFixedRate(events, rate, () => {
+    const loopStarted = ownCpuSeconds();
     const message = JSON.stringify({ sentAt: Date.now(), payload });
     for (const client of wss.clients) client.send(message);
+    serverCpu += ownCpuSeconds() - loopStarted;
   });
   await untilCounted(() => latencies.length, events * count);
-  const result = latencyFigures('raw ws broadcast', latencies, Date.now() - started);
+  const result = latencyFigures('raw ws broadcast', latencies, Date.now() - started, { server: serverCpu, clients: ownCpuSeconds() - cpuBefore - serverCpu });
   sockets.forEach((socket) => socket.close());
   await new Promise((resolve) => wss.close(resolve));
   await new Promise((resolve) => server.close(resolve));

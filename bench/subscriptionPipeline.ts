@@ -7,10 +7,12 @@ import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
 import { TEST_JWT } from '../test/kit/tokens.ts';
 import { until } from './pacing.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
-import { freePort, runService, waitForGraphQL, type Service } from './processes.ts';
+import { cpuSeconds, freePort, runService, waitForGraphQL, type Service } from './processes.ts';
 
 const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Node options for the router, to see where its time goes (`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`). */
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 export interface SubscriptionPipeline {
   /** The router's `/graphql`, over HTTP. */
@@ -21,6 +23,8 @@ export interface SubscriptionPipeline {
   health(): Promise<{ subscriptions: number; resolutions: number }>;
   /** Waits until the router holds as many subscribers as `holds` wants; fails naming `what` if it never does. */
   untilSubscriptions(what: string, holds: (count: number) => boolean, timeoutMs?: number): Promise<void>;
+  /** CPU seconds the router process has used so far. */
+  routerCpuSeconds(): number;
   /** The router process's resident set size, in KB. */
   routerRssKb(): number;
   /** Creates one note as a demo user: one `NoteCreated` event through the outbox. */
@@ -62,7 +66,7 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
       REDIS_URL,
       EVENTS_CHANNEL_PREFIX: `${namespace}:`,
       RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit`,
-    });
+    }, NODE_ARGS);
     services.push(router);
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
@@ -89,6 +93,7 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
           throw new Error(`${what}: the router holds ${(await health()).subscriptions} subscriptions`);
         }
       },
+      routerCpuSeconds: () => cpuSeconds(router.child.pid!),
       routerRssKb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${router.child.pid}/status`, 'utf8'))![1]),
       createNote: async (i) => {
         await post({ query: `mutation { createNote(input: { title: "bench ${i}", content: "." }) { id } }` }, token);

@@ -9,7 +9,7 @@ import { startBusStack, type BusStack } from '../../test/kit/busStack.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
 import { createNote as createNoteAt } from '../../test/kit/notes.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
-import { subscribe, wsClient } from '../../test/kit/wsClient.ts';
+import { protocolSocket, subscribe, wsClient } from '../../test/kit/wsClient.ts';
 
 // The router's side of subscriptions, fed by the in-process bus that npm
 // start uses; the full outbox -> RabbitMQ -> bridge -> Redis path is in e2e/.
@@ -105,6 +105,32 @@ describe('subscriptions over graphql-ws', () => {
     alicesView!.dispose();
     bobsView!.dispose();
     await waitFor('the subscriptions to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 10_000 });
+  });
+
+  it("writes each subscription its own id and its own viewer's result when one result text serves a whole group", async () => {
+    // Alice holds two subscriptions of one selection (one group, one serialized result) and one of a public selection;
+    // bob subscribes the same selection under one of alice's ids: his group is resolved, and serialized, apart.
+    const query = 'subscription { noteCreated { title author { email } } }';
+    const [alices, bobs] = await Promise.all([protocolSocket(stack.router.url, { token: aliceToken }), protocolSocket(stack.router.url, { token: bobToken })]);
+    alices.subscribe('mine', query);
+    alices.subscribe('mine too', query);
+    alices.subscribe('public', 'subscription { noteCreated { title } }');
+    bobs.subscribe('mine', query);
+    await waitFor('four subscriptions', () => stack.router.subscriptions!.subscriberCount === 4, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+
+    const noteId = await createNote(aliceToken, 'Whose email');
+    publish({ type: 'note.created', aggregateType: 'Note', aggregateId: noteId, aggregateVersion: 1, data: { noteId, authorId: alice.id } }, alice.id);
+    await waitFor('every result', () => alices.messages.filter((message) => message.type === 'next').length === 3 && bobs.results('mine').length === 1, { timeoutMs: 5_000 });
+
+    for (const id of ['mine', 'mine too']) {
+      expect(alices.results(id)).toEqual([expect.objectContaining({ data: { noteCreated: { title: 'Whose email', author: { email: alice.email } } } })]);
+    }
+    expect(alices.results('public')).toEqual([expect.objectContaining({ data: { noteCreated: { title: 'Whose email' } } })]);
+    expect(bobs.results('mine')).toEqual([expect.objectContaining({ data: { noteCreated: { title: 'Whose email', author: { email: null } } }, errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] })]);
+    expect(JSON.stringify(bobs.messages)).not.toContain(alice.email);
+    await Promise.all([alices.close(), bobs.close()]);
+    await waitFor('the subscriptions to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
   });
 
   it("keeps order events to their owner: alice, subscribed to every order and to bob's by id, gets only hers while bob gets his", async () => {

@@ -26,7 +26,7 @@ import { callerKey, callerOf, withoutHttp, type GuardedGateway } from '../guarde
 import { readsRuledFields } from '../authorization/readsRuledFields.ts';
 import { eventFeedsOf, feedPayload } from './eventFeeds.ts';
 import { withCode } from './socketErrors.ts';
-import { eventSummary, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
+import { eventSummary, type Delivery, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { isRefusal, limitExceeded, releasingSlot, type Refusal, type SocketAccount, type SubscriptionLimits, type Slot } from './subscriptionLimits.ts';
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 import type { DocumentRegistry } from '../persistedDocuments/documentRegistry.ts';
@@ -249,10 +249,10 @@ export function createOperationStarter(options: OperationStarterOptions) {
 
   return {
     start,
-    /** The stream of a started subscription; it gives its slot back however it ends. */
-    subscribe: (args: ExecutionArgs) => {
+    /** The stream of a started subscription; it gives its slot back however it ends. With `delivery`, see SubscriptionHub.subscribe. */
+    subscribe: (args: ExecutionArgs, delivery?: Delivery) => {
       const { subscription, slot, resumeAfter } = args.contextValue as StreamContext;
-      return releasingSlot(hub!.subscribe(subscription!, resumeAfter), slot!);
+      return releasingSlot(hub!.subscribe(subscription!, resumeAfter, delivery), slot!);
     },
     execute: (args: ExecutionArgs) =>
       executeThroughGateway(args.document, args.variableValues ?? undefined, args.operationName ?? undefined, args.contextValue as RouterContext),

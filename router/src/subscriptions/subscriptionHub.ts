@@ -32,6 +32,19 @@ export interface SubscriptionSpec {
 /** The id of the event a result answers (`extensions.event.id`). */
 const eventIdOf = (result: ExecutionResult) => (result.extensions?.event as { id?: string } | undefined)?.id;
 
+/**
+ * Sends one live result to a subscriber straight away, outside its stream
+ * (graphql-ws sockets: one serialization per result for the whole group,
+ * no per-subscriber promise per event). Returns false when the subscriber
+ * is too far behind to take it: the hub then ends that subscription.
+ */
+export type Delivery = (result: ExecutionResult) => boolean;
+
+/** The last result of a subscriber that fell too far behind; it resumes from the last event id it received. */
+export const fellBehind = (): ExecutionResult => ({
+  errors: [appError('SERVICE_UNAVAILABLE', 'This subscription fell too far behind; reconnect and resume from your last event id.')],
+});
+
 interface Sink {
   push: (result: ExecutionResult) => void;
   /** Ends the subscription after a final result. */
@@ -43,7 +56,18 @@ interface Group {
   sinks: Set<Sink>;
   /** Keeps a group's deliveries in event order. */
   tail: Promise<void>;
+  /** The group's lookups under way, at most RESOLVING_AHEAD. */
+  resolving: number;
+  /** Lookups waiting for one under way to finish, first come first started. */
+  waiting: (() => void)[];
 }
+
+/**
+ * Lookups one group may have under way at once: a burst of events is looked
+ * up so many at a time per group, not all at once (the subgraphs take one
+ * request per event per group); the events past it start as lookups finish.
+ */
+const RESOLVING_AHEAD = 32;
 
 /**
  * Fans events out to subscribers. Subscribers with the same document,
@@ -72,37 +96,53 @@ export class SubscriptionHub {
    * With `resumeAfter` (the last event id a reconnecting client received),
    * the events it missed come first, resolved for it alone, in order, then
    * the live ones, none twice; when they are no longer all kept, the stream
-   * ends with EVENTS_EXPIRED so the client refetches.
+   * ends with EVENTS_EXPIRED so the client refetches. With `delivery`, the
+   * results go out through it as they come, in the same order, and the
+   * stream yields only a subscription's final result (an error that ends
+   * it); every member of a group is handed the same result object.
    */
-  subscribe(spec: SubscriptionSpec, resumeAfter?: string): AsyncIterableIterator<ExecutionResult> {
+  subscribe(spec: SubscriptionSpec, resumeAfter?: string, delivery?: Delivery): AsyncIterableIterator<ExecutionResult> {
     return new Repeater<ExecutionResult>(async (push, stop) => {
       const group = this.join(spec);
       // Live results wait while the missed ones are replayed.
       const held: ExecutionResult[] | null = resumeAfter ? [] : null;
       let replaying = held !== null;
-      // A subscriber that cannot keep up is ended rather than allowed to hold
+      // After its final result (through the stream), a subscriber is sent nothing more.
+      let ended = false;
+      const end = (result: ExecutionResult) => {
+        if (ended) return;
+        ended = true;
+        replaying = false;
+        push(result).finally(() => stop());
+      };
+      // With a delivery, results are sent by it and the stream carries only a final one; without, every result
+      // goes through the stream. Either way a subscriber that cannot keep up is ended rather than allowed to hold
       // back the other members of its group.
+      const send = delivery
+        ? (result: ExecutionResult) => {
+            if (!ended && !delivery(result)) end(fellBehind());
+          }
+        : (result: ExecutionResult) => void push(result).catch((error: unknown) => stop(error));
       const sink: Sink = {
         push: (result) => {
           if (replaying) held!.push(result);
-          else push(result).catch((error: unknown) => stop(error));
+          else send(result);
         },
-        end: (result) => {
-          replaying = false;
-          push(result).finally(() => stop());
-        },
+        end,
       };
       group.sinks.add(sink);
       let stopped = false;
       void stop.then(() => (stopped = true));
       if (resumeAfter) {
+        // Replayed results take the live results' way, so that the ones sent before them are not overtaken.
+        const sendInOrder = delivery ? async (result: ExecutionResult) => send(result) : push;
         try {
           // A subscriber gone (or a hub closing) stops its replay: no lookups for nobody.
-          const replayed = await this.replay(spec, resumeAfter, push, () => stopped || this.closed);
+          const replayed = await this.replay(spec, resumeAfter, sendInOrder, () => stopped || ended || this.closed);
           // Whatever arrived live meanwhile and was not in the history, in order.
           while (replaying && held!.length) {
             const result = held!.shift()!;
-            if (!replayed.has(eventIdOf(result) ?? '')) await push(result);
+            if (!replayed.has(eventIdOf(result) ?? '')) await sendInOrder(result);
           }
         } catch (error) {
           if (error instanceof EventsExpiredError) await push({ errors: [appError('EVENTS_EXPIRED', error.message)] });
@@ -110,6 +150,7 @@ export class SubscriptionHub {
             this.logger.error({ err: error, resumeAfter }, 'could not replay missed events');
             await push({ errors: [appError('SERVICE_UNAVAILABLE', 'The missed events could not be read; subscribe again with the same id.')] });
           }
+          ended = true;
           stop();
         }
         replaying = false;
@@ -154,7 +195,7 @@ export class SubscriptionHub {
   private join(spec: SubscriptionSpec): Group {
     let group = this.groups.get(spec.key);
     if (!group) {
-      group = { spec, sinks: new Set(), tail: Promise.resolve() };
+      group = { spec, sinks: new Set(), tail: Promise.resolve(), resolving: 0, waiting: [] };
       this.groups.set(spec.key, group);
       for (const type of spec.feed.types) this.listen(type).add(group);
     }
@@ -183,18 +224,39 @@ export class SubscriptionHub {
     return entry.groups;
   }
 
-  /** Only the groups fed by this event's type are looked at. */
+  /**
+   * Only the groups fed by this event's type are looked at. An event is
+   * resolved as soon as it comes, while the ones before it may still be
+   * resolving, and delivered after them: a group's results stay in event
+   * order, and a router that falls behind has several events' results to
+   * send at once rather than one lookup's round trip between each two.
+   * Past RESOLVING_AHEAD lookups under way, an event is looked up as soon
+   * as one of them finishes.
+   */
   private dispatch(event: EventEnvelope): void {
     for (const group of this.byType.get(event.type)?.groups ?? []) {
-      const { spec } = group;
-      if (!feedMatches(spec.feed, event, spec.args)) continue;
-      group.tail = this.inFlight.track(group.tail.then(() => this.deliver(group, event)));
+      if (!feedMatches(group.spec.feed, event, group.spec.args)) continue;
+      const resolved = this.lookUp(group, event);
+      group.tail = this.inFlight.track(group.tail.then(async () => this.deliver(group, event, await resolved)));
     }
   }
 
-  private async deliver(group: Group, event: EventEnvelope): Promise<void> {
-    if (group.sinks.size === 0) return;
-    const result = await this.resolve(group.spec, event, group.sinks.size);
+  private lookUp(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
+    if (group.resolving < RESOLVING_AHEAD) return this.resolveFor(group, event);
+    return new Promise((resolve) => group.waiting.push(() => resolve(this.resolveFor(group, event))));
+  }
+
+  private async resolveFor(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
+    group.resolving++;
+    try {
+      return await this.resolve(group.spec, event, group.sinks.size);
+    } finally {
+      group.resolving--;
+      group.waiting.shift()?.();
+    }
+  }
+
+  private deliver(group: Group, event: EventEnvelope, result: ExecutionResult | null): void {
     if (!result) return;
     for (const sink of group.sinks) sink.push(result);
     this.onDelivered(event);

@@ -1,11 +1,14 @@
 import type http from 'node:http';
-import { useServer } from 'graphql-ws/use/ws';
+import type { ExecutionResult } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { appError, sessionFromAuthorization, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import { InFlight } from '../inFlight.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
 import { isRefused, type OperationStarter } from './operationStarter.ts';
+import { createSocketDelivery } from './socketDelivery.ts';
 import { createSocketErrorFormatter } from './socketErrors.ts';
 import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
 
@@ -59,14 +62,27 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const inFlight = new InFlight();
   const operations = new WeakMap<object, SocketOperations>();
   const operationsOf = (ctx: object) => operations.get(ctx) ?? operations.set(ctx, new SocketOperations()).get(ctx)!;
+  const delivery = createSocketDelivery(format.result);
+  // A started subscription's socket and id, by its context, from onSubscribe to subscribe.
+  const subscribers = new WeakMap<object, { ctx: Context<Record<string, unknown>, ConnectionExtra & Extra>; id: string }>();
   let closing = false;
   useServer<Record<string, unknown>, ConnectionExtra>(
     {
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       // A result with errors is an answer, not a failure: it goes out as `next`, and the socket and its other subscriptions carry on.
-      onNext: (_ctx, _id, _payload, _args, result) => format.result(result),
-      onError: (_ctx, _id, _payload, errors) => format.errors(errors),
-      onComplete: (ctx, id) => operationsOf(ctx).finish(id),
+      // graphql-ws's own messages follow the live results written before them (socketDelivery).
+      onNext: (ctx, _id, _payload, _args, result) => {
+        delivery.flush(ctx.extra.socket);
+        return format.result(result);
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        delivery.flush(ctx.extra.socket);
+        return format.errors(errors);
+      },
+      onComplete: (ctx, id) => {
+        delivery.flush(ctx.extra.socket);
+        operationsOf(ctx).finish(id);
+      },
       onClose: (ctx) => {
         operationsOf(ctx).finishAll();
         // Every slot the socket still holds is given back, whatever closed it (client, expiry, shutdown).
@@ -107,6 +123,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           const { extra } = ctx;
           const started = await starter.start(payload, { viewer: extra.viewer ?? null, scopes: extra.scopes ?? new Set(), authorization: extra.authorization, clientAddress: extra.clientAddress!, account: extra.account! });
           if (isRefused(started)) return started;
+          if (started.kind === 'subscription') subscribers.set(started.contextValue, { ctx, id });
           // A query or mutation is in flight until its result has been sent (onComplete) or its socket is gone.
           if (started.kind !== 'subscription') inFlight.track(operationsOf(ctx).start(id));
           return started;
@@ -117,7 +134,14 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         }
       },
       // graphql-ws ends the stream however the subscription ends (complete, error, socket closed), and the slot with it.
-      subscribe: starter.subscribe,
+      // Live results skip the stream: the hub writes them to the socket (one serialization per group), and the stream
+      // carries only a final result. graphql-ws iterates the stream only once it runs the operation under its id.
+      subscribe: (args) => {
+        const subscriber = subscribers.get(args.contextValue as object)!;
+        const { ctx, id } = subscriber;
+        const stream: AsyncIterableIterator<ExecutionResult> = starter.subscribe(args, delivery.to(ctx.extra.socket, ctx.extra.request.socket, id, () => ctx.subscriptions[id] === stream));
+        return stream;
+      },
       execute: starter.execute,
     },
     wsServer,

@@ -1,0 +1,211 @@
+import type { Socket } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import { PubSub } from 'graphql-subscriptions';
+import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
+import { createMemoryEventSink } from '@supergraph/bridge';
+import { createEvent, createLogger, MemoryEventHistory, type EventEnvelope } from '@supergraph/common';
+import { memoryEventSource } from '@supergraph/router';
+import { createSocketDelivery } from '../src/subscriptions/socketDelivery.ts';
+import { SUBSCRIBER_BUFFER, SubscriptionHub, type Delivery, type SubscriptionSpec } from '../src/subscriptions/subscriptionHub.ts';
+import { waitFor } from '../../test/kit/waitFor.ts';
+
+// The graphql-ws fast path alone: results written to sockets by the hub,
+// serialized once per group. Over real sockets it is tested in
+// subscriptions.test.ts.
+const logger = createLogger('test', 'silent');
+
+/** A WebSocket that records what is sent on it, and calls each send's callback only when told to (the OS took it). */
+function fakeSocket() {
+  const sent: string[] = [];
+  const callbacks: (() => void)[] = [];
+  const writes: string[][] = [];
+  let corked: string[] | null = null;
+  const socket = {
+    readyState: WebSocket.OPEN,
+    send: (data: string, callback: () => void) => {
+      sent.push(data);
+      if (corked) corked.push(data);
+      else writes.push([data]);
+      callbacks.push(callback);
+    },
+  };
+  const connection = {
+    cork: () => void (corked = []),
+    uncork: () => {
+      writes.push(corked!);
+      corked = null;
+    },
+  };
+  return {
+    socket: socket as unknown as WebSocket,
+    connection: connection as unknown as Socket,
+    sent,
+    /** The messages of each write to the connection. */
+    writes,
+    writeAll: () => callbacks.splice(0).forEach((callback) => callback()),
+  };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('socket delivery', () => {
+  it('serializes a result once and sends each subscription a graphql-ws next message with its own id', async () => {
+    let formatted = 0;
+    const delivery = createSocketDelivery((result) => (formatted++, result));
+    const [a, b] = [fakeSocket(), fakeSocket()];
+    const deliveries = [delivery.to(a.socket, a.connection, '1', () => true), delivery.to(a.socket, a.connection, 'a"b', () => true), delivery.to(b.socket, b.connection, '1', () => true)];
+    const result: ExecutionResult = { data: { noteCreated: { id: 'n1', title: 'é "quoted" ✓' } }, extensions: { event: { id: 'e1' } } };
+
+    for (const deliver of deliveries) expect(deliver(result)).toBe(true);
+    expect(a.sent).toEqual([]);
+    await nextTurn();
+
+    expect(formatted).toBe(1);
+    // Byte for byte what graphql-ws would have sent.
+    expect(a.sent).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result }), JSON.stringify({ id: 'a"b', type: 'next', payload: result })]);
+    expect(b.sent).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result })]);
+    // A socket's messages leave in one write.
+    expect(a.writes).toHaveLength(1);
+  });
+
+  it('writes what waits when flushed, before graphql-ws sends its own message, and drops results of an operation that is over', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = fakeSocket();
+    let current = true;
+    const deliver = delivery.to(a.socket, a.connection, '1', () => current);
+    deliver({ data: { n: 1 } });
+    delivery.flush(a.socket);
+    expect(a.sent.map((message) => JSON.parse(message).payload)).toEqual([{ data: { n: 1 } }]);
+    current = false;
+    expect(deliver({ data: { n: 2 } })).toBe(true);
+    await nextTurn();
+    expect(a.sent).toHaveLength(1);
+  });
+
+  it(`tells the hub a subscription is behind once ${SUBSCRIBER_BUFFER} of its messages are not written`, async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = fakeSocket();
+    const deliver = delivery.to(a.socket, a.connection, '1', () => true);
+    for (let i = 0; i < SUBSCRIBER_BUFFER; i++) expect(deliver({ data: { n: i } })).toBe(true);
+    expect(deliver({ data: { n: -1 } })).toBe(false);
+    await nextTurn();
+    a.writeAll();
+    expect(deliver({ data: { n: SUBSCRIBER_BUFFER } })).toBe(true);
+  });
+});
+
+describe('the hub with a delivery', () => {
+  function hubWithEvents() {
+    const pubsub = new PubSub();
+    const history = new MemoryEventHistory({ retentionMs: 60_000 });
+    const sink = createMemoryEventSink({ history, publish: (positioned) => void pubsub.publish(positioned.event.type, positioned) });
+    const hub = new SubscriptionHub(memoryEventSource(pubsub, history, logger), logger);
+    const publish = async (id: string) => {
+      const event = createEvent({ type: 'thing.happened', aggregateType: 'Thing', aggregateId: id, aggregateVersion: 1, data: {} }, { actorId: null, correlationId: null });
+      await sink.publishOnce(event);
+      return event;
+    };
+    return { hub, publish };
+  }
+  const specOf = (key: string, resolve: SubscriptionSpec['resolve']): SubscriptionSpec => ({
+    key,
+    feed: { field: 'thingHappened', types: ['thing.happened'], match: [], lookup: 'thing' },
+    args: {},
+    resolve,
+    revalidate: () => [],
+  });
+
+  it("hands every member of a group the same result, never another group's, in event order though later events resolve first", async () => {
+    const { hub, publish } = hubWithEvents();
+    // The first event resolves last.
+    const delayOf = (event: EventEnvelope) => (event.aggregateId === 't1' ? 50 : 0);
+    let resolving = 0;
+    let mostAtOnce = 0;
+    const resolveAs = (viewer: string) => async (event: EventEnvelope) => {
+      mostAtOnce = Math.max(mostAtOnce, ++resolving);
+      await new Promise((resolve) => setTimeout(resolve, delayOf(event)));
+      resolving--;
+      return { data: { thingHappened: { id: event.aggregateId, seenBy: viewer } } };
+    };
+    const received = new Map<string, ExecutionResult[]>();
+    const deliveryFor = (name: string): Delivery => (result) => (received.set(name, [...(received.get(name) ?? []), result]), true);
+    const streams = [
+      hub.subscribe(specOf('alice', resolveAs('alice')), undefined, deliveryFor('alice 1')),
+      hub.subscribe(specOf('alice', resolveAs('alice')), undefined, deliveryFor('alice 2')),
+      hub.subscribe(specOf('bob', resolveAs('bob')), undefined, deliveryFor('bob')),
+    ];
+    // A Repeater starts (joins its group) when first read; with a delivery it yields only a final result.
+    const finals = streams.map((stream) => stream.next());
+    await waitFor('three subscribers', () => hub.subscriberCount === 3);
+    await hub.ready();
+
+    await publish('t1');
+    await publish('t2');
+    await waitFor('both events to everyone', () => [...received.values()].every((results) => results.length === 2) && received.size === 3);
+
+    const ids = (name: string) => received.get(name)!.map((result) => (result.data as any).thingHappened.id);
+    for (const name of ['alice 1', 'alice 2', 'bob']) expect(ids(name)).toEqual(['t1', 't2']);
+    expect(received.get('alice 1')![0]).toBe(received.get('alice 2')![0]);
+    expect(received.get('bob')!.map((result) => (result.data as any).thingHappened.seenBy)).toEqual(['bob', 'bob']);
+    expect(received.get('alice 1')!.map((result) => (result.data as any).thingHappened.seenBy)).toEqual(['alice', 'alice']);
+    // The second event was looked up while the first still was.
+    expect(mostAtOnce).toBeGreaterThan(2);
+
+    await Promise.all(streams.map((stream) => stream.return!()));
+    await Promise.all(finals);
+    await hub.close(1_000);
+  });
+
+  it('looks a burst of events up a few at a time per group, and delivers them all in order', async () => {
+    const { hub, publish } = hubWithEvents();
+    let resolving = 0;
+    let mostAtOnce = 0;
+    const resolve = async (event: EventEnvelope) => {
+      mostAtOnce = Math.max(mostAtOnce, ++resolving);
+      await new Promise((done) => setTimeout(done, 5));
+      resolving--;
+      return { data: { thingHappened: { id: event.aggregateId } } };
+    };
+    const received: string[] = [];
+    const stream = hub.subscribe(specOf('burst', resolve), undefined, (result) => (received.push((result.data as any).thingHappened.id), true));
+    const final = stream.next();
+    await waitFor('the subscriber', () => hub.subscriberCount === 1);
+    await hub.ready();
+
+    const ids = Array.from({ length: 80 }, (_, i) => `t${i}`);
+    await Promise.all(ids.map((id) => publish(id)));
+    await waitFor('every event', () => received.length === ids.length);
+    expect(received).toEqual(ids);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(32);
+
+    await stream.return!();
+    await final;
+    await hub.close(1_000);
+  });
+
+  it('ends a subscriber that is too far behind with SERVICE_UNAVAILABLE, and goes on delivering to the rest of its group', async () => {
+    const { hub, publish } = hubWithEvents();
+    const resolve = async (event: EventEnvelope) => ({ data: { thingHappened: { id: event.aggregateId } } });
+    const healthy: ExecutionResult[] = [];
+    let slowTook = 0;
+    const slow = hub.subscribe(specOf('g', resolve), undefined, () => (slowTook++, false));
+    const fine = hub.subscribe(specOf('g', resolve), undefined, (result) => (healthy.push(result), true));
+    const [slowFinal, fineFinal] = [slow.next(), fine.next()];
+    await waitFor('two subscribers', () => hub.subscriberCount === 2);
+    await hub.ready();
+
+    await publish('t1');
+    expect((await slowFinal).value).toMatchObject({ errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect((await slow.next()).done).toBe(true);
+    await waitFor('the slow one to leave', () => hub.subscriberCount === 1);
+    await publish('t2');
+    await waitFor('both events to the other', () => healthy.length === 2);
+    expect(slowTook).toBe(1);
+
+    await fine.return!();
+    await fineFinal;
+    await hub.close(1_000);
+  });
+});
