@@ -1,13 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { demoUsers } from '@supergraph/demo';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
-import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
+import type { StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';
 import { waitFor } from '../../../test/kit/waitFor.ts';
 import { noteCreatedBy } from './events.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
+import { webhooksWithReceiver } from './webhooksWithReceiver.ts';
 
 const [alice, bob] = demoUsers;
 const admin = demoUsers.find((user) => user.role === 'ADMIN')!;
@@ -16,34 +17,22 @@ const DELIVERIES = `query($id: ID!) { webhookEndpoint(id: $id) { enabled deliver
   id eventId eventType status attempts lastHttpStatus lastError nextAttemptAt lastLatencyMs } } } } }`;
 
 // A compressed schedule: retries within a second, an endpoint disabled after 6 failures in a row.
-// Each test's endpoints are disabled after it, so an event reaches only the endpoints of its own test.
+const fixture = webhooksWithReceiver({
+  WEBHOOKS_RETRY_BASE_MS: '200',
+  WEBHOOKS_RETRY_MAX_MS: '1000',
+  WEBHOOKS_POLL_INTERVAL_MS: '50',
+  WEBHOOKS_ATTEMPT_TIMEOUT_MS: '2000',
+  WEBHOOKS_MAX_ATTEMPTS: '20',
+  WEBHOOKS_DISABLE_AFTER_FAILURES: '6',
+  WEBHOOKS_SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
+});
 let webhooks: StartedSubgraph<'webhooks'>;
 let receiver: Receiver;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  webhooks = await startSubgraphForTest('webhooks', {
-    env: {
-      WEBHOOKS_ALLOW_LOOPBACK: 'true',
-      WEBHOOKS_RETRY_BASE_MS: '200',
-      WEBHOOKS_RETRY_MAX_MS: '1000',
-      WEBHOOKS_POLL_INTERVAL_MS: '50',
-      WEBHOOKS_ATTEMPT_TIMEOUT_MS: '2000',
-      WEBHOOKS_MAX_ATTEMPTS: '20',
-      WEBHOOKS_DISABLE_AFTER_FAILURES: '6',
-      WEBHOOKS_SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
-    },
-  });
-  receiver = await startReceiver();
+  ({ webhooks, receiver } = fixture);
   for (const user of [alice!, bob!, admin]) tokens[user.id] = await tokenFor(user.id, user.role);
-});
-afterEach(async () => {
-  receiver.answerWith(() => ({ status: 204 }));
-  await webhooks.db.webhookEndpoint.updateMany({ data: { enabled: false } });
-});
-afterAll(async () => {
-  await webhooks?.stop();
-  await receiver?.close();
 });
 
 const as = (userId: string, query: string, variables: Record<string, unknown> = {}) => graphql(webhooks.url, query, variables, { token: tokens[userId] });

@@ -1,12 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
-import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
+import type { StartedSubgraph } from '../../../test/kit/subgraphs.ts';
 import { tokenFor } from '../../../test/kit/tokens.ts';
 import { waitFor } from '../../../test/kit/waitFor.ts';
 import { noteCreatedBy } from './events.ts';
-import { startReceiver, type Receiver } from './receiver.ts';
+import type { Receiver } from './receiver.ts';
+import { webhooksWithReceiver } from './webhooksWithReceiver.ts';
 
 // The other way an endpoint is disabled: failing for WEBHOOKS_DISABLE_AFTER_MS
 // without a success, however few its failed attempts (the count is set out of
@@ -17,32 +18,21 @@ const DISABLE_AFTER_MS = 2_000;
 const [alice] = demoUsers;
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }`;
 
+const fixture = webhooksWithReceiver({
+  WEBHOOKS_RETRY_BASE_MS: '100',
+  WEBHOOKS_RETRY_MAX_MS: '300',
+  WEBHOOKS_POLL_INTERVAL_MS: '50',
+  WEBHOOKS_MAX_ATTEMPTS: '1000',
+  WEBHOOKS_DISABLE_AFTER_FAILURES: '1000',
+  WEBHOOKS_DISABLE_AFTER_MS: String(DISABLE_AFTER_MS),
+});
 let webhooks: StartedSubgraph<'webhooks'>;
 let receiver: Receiver;
 let token: string;
 
 beforeAll(async () => {
-  webhooks = await startSubgraphForTest('webhooks', {
-    env: {
-      WEBHOOKS_ALLOW_LOOPBACK: 'true',
-      WEBHOOKS_RETRY_BASE_MS: '100',
-      WEBHOOKS_RETRY_MAX_MS: '300',
-      WEBHOOKS_POLL_INTERVAL_MS: '50',
-      WEBHOOKS_MAX_ATTEMPTS: '1000',
-      WEBHOOKS_DISABLE_AFTER_FAILURES: '1000',
-      WEBHOOKS_DISABLE_AFTER_MS: String(DISABLE_AFTER_MS),
-    },
-  });
-  receiver = await startReceiver();
+  ({ webhooks, receiver } = fixture);
   token = await tokenFor(alice!.id, alice!.role);
-});
-afterEach(async () => {
-  receiver.answerWith(() => ({ status: 204 }));
-  await webhooks.db.webhookEndpoint.updateMany({ data: { enabled: false } });
-});
-afterAll(async () => {
-  await webhooks?.stop();
-  await receiver?.close();
 });
 
 async function createEndpoint(): Promise<string> {
