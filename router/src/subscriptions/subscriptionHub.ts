@@ -247,6 +247,11 @@ export class SubscriptionHub {
   }
 
   private async resolveFor(group: Group, event: EventEnvelope): Promise<ExecutionResult | null> {
+    // Its last subscriber may have left while the lookup waited: no lookup for nobody.
+    if (group.sinks.size === 0) {
+      group.waiting.shift()?.();
+      return null;
+    }
     group.resolving++;
     try {
       return await this.resolve(group.spec, event, group.sinks.size);
