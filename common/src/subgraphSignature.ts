@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
@@ -46,16 +46,24 @@ export function signingSecretProblem(secret: string): string | null {
   return null;
 }
 
-/** Signs request bodies with `secret`; `at` is for tests that need an old signature. */
+/**
+ * Signs request bodies with `secret`; `at` is for tests that need an old
+ * signature. The signature is the library's (`v1,` and the base64 HMAC, a
+ * test compares them), made with node:crypto: the library's own `sign`
+ * hashes in JavaScript (fast-sha256), 3% of the router's CPU, which signs
+ * every subgraph fetch. Verifying stays the library's.
+ */
 export function createSubgraphSigner(secret: string): (body: string, at?: Date) => SignatureHeaders {
-  const webhook = new Webhook(secret);
+  new Webhook(secret); // refuses a secret the library could not use
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
   return (body, at = new Date()) => {
     if (typeof body !== 'string') throw new TypeError(`A subgraph request is signed over its exact body, a string; got ${typeof body}.`);
     const id = randomUUID();
+    const timestamp = String(Math.floor(at.getTime() / 1000));
     return {
       'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': webhook.sign(id, at, body),
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`,
     };
   };
 }

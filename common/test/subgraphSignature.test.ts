@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createSubgraphSigner, createSubgraphVerifier, SignatureError } from '../src/subgraphSignature.ts';
 
@@ -11,6 +12,15 @@ describe('subgraph request signatures', () => {
     const headers = createSubgraphSigner(NEW)(body);
     expect(() => createSubgraphVerifier([NEW])(Buffer.from(body), headers)).not.toThrow();
     expect(() => createSubgraphVerifier([NEW])(Buffer.from(body.replace('{}', '{"a":1}')), headers)).toThrow(/No matching signature/);
+  });
+
+  it('signs as the standardwebhooks library does, byte for byte, non-ASCII bodies included', () => {
+    const at = new Date('2026-12-05T10:00:00.900Z');
+    for (const signed of [body, '{"query":"{ note(title: \\"Grüße 👋\\") { id } }"}', '']) {
+      const headers = createSubgraphSigner(NEW)(signed, at);
+      expect(headers['webhook-timestamp']).toBe('1796464800');
+      expect(headers['webhook-signature']).toBe(new Webhook(NEW).sign(headers['webhook-id'], at, signed));
+    }
   });
 
   it('accepts a signature made with any listed secret, so the router can move to a new one', () => {

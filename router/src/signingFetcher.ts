@@ -14,9 +14,17 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
 export function signingFetcher(fetcher: Fetcher, secret: string): Fetcher {
   const sign = createSubgraphSigner(secret);
   return ((url: string, init: { body?: unknown; headers?: unknown } = {}) => {
-    // RemoteGraphQLDataSource passes a plain object; Headers copes with any shape.
     const headers: Record<string, string> = sign(init.body as string);
-    new Headers(init.headers as HeadersInit | undefined).forEach((value, name) => (headers[name] ??= value));
+    // RemoteGraphQLDataSource passes a plain object, copied as is; Headers copes with any other shape.
+    if (isPlainObject(init.headers)) {
+      for (const [name, value] of Object.entries(init.headers)) headers[name.toLowerCase()] ??= String(value);
+    } else {
+      new Headers(init.headers as HeadersInit | undefined).forEach((value, name) => (headers[name] ??= value));
+    }
     return fetcher(url, { ...init, headers } as never);
   }) as unknown as Fetcher;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

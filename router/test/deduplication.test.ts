@@ -1,16 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '@supergraph/demo';
 import { loadRouterConfig, startRouter, type Router } from '@supergraph/router';
 import { graphql } from '../../test/kit/graphql.ts';
 import { tokenExpiringIn, tokenFor } from '../../test/kit/tokens.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
+import { startRouterOverSubgraph, type RouterOverSubgraph, type SubgraphContext } from './fixtures/routerOverSubgraph.ts';
 
 // A subgraph whose resolvers wait at a gate the test opens: requests pile up
 // in flight, so what the router merges and what it sends on is certain, not
@@ -39,37 +34,26 @@ const pass = async (field: string, authorization: string | undefined) => {
 };
 
 const [alice, bob] = demoUsers;
-let subgraph: ApolloServer<{ authorization?: string }>;
+let running: RouterOverSubgraph;
 let router: Router;
 let supergraphConfig: string;
 
 beforeAll(async () => {
-  subgraph = new ApolloServer({
-    schema: buildSubgraphSchema({
-      typeDefs: parse(sdl),
-      resolvers: {
-        Query: {
-          item: async (_: unknown, { id }: { id: string }, { authorization }: { authorization?: string }) => (await pass('item', authorization), { id, name: `item ${id}` }),
-          broken: async (_: unknown, __: unknown, { authorization }: { authorization?: string }) => {
-            await pass('broken', authorization);
-            throw new GraphQLError('the item store is down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-          },
-        },
-        Mutation: { touch: async (_: unknown, { id }: { id: string }, { authorization }: { authorization?: string }) => (await pass('touch', authorization), { id, name: 'touched' }) },
-      } as never,
-    }),
+  running = await startRouterOverSubgraph(sdl, {
+    Query: {
+      item: async (_: unknown, { id }: { id: string }, { authorization }: SubgraphContext) => (await pass('item', authorization), { id, name: `item ${id}` }),
+      broken: async (_: unknown, __: unknown, { authorization }: SubgraphContext) => {
+        await pass('broken', authorization);
+        throw new GraphQLError('the item store is down', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      },
+    },
+    Mutation: { touch: async (_: unknown, { id }: { id: string }, { authorization }: SubgraphContext) => (await pass('touch', authorization), { id, name: 'touched' }) },
   });
-  const { url } = await startStandaloneServer(subgraph, { listen: { port: 0, host: '127.0.0.1' }, context: async ({ req }) => ({ authorization: req.headers.authorization }) });
-  const dir = await mkdtemp(path.join(tmpdir(), 'dedupe-'));
-  await writeFile(path.join(dir, 'schema.graphql'), sdl);
-  supergraphConfig = path.join(dir, 'supergraph.yaml');
-  await writeFile(supergraphConfig, `subgraphs:\n  items:\n    routing_url: ${url}\n    schema:\n      file: ./schema.graphql\n`);
-  router = await startRouter(loadRouterConfig({ ...process.env, ROUTER_PORT: '0', SUPERGRAPH_CONFIG: supergraphConfig }));
+  ({ router, supergraphConfig } = running);
 });
 afterAll(async () => {
   gate?.open();
-  await router?.stop();
-  await subgraph?.stop();
+  await running?.stop();
 });
 afterEach(() => {
   gate.open();
