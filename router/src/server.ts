@@ -8,7 +8,7 @@ import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts';
 import { deduplicatingFetcher } from './deduplication/deduplicatingFetcher.ts';
 import { FrontDoorDecision } from './deduplication/frontDoorDecision.ts';
-import { useOwnResultShaping } from './execution/gatewayResultShaping.ts';
+import { useOwnExecution } from './execution/useOwnExecution.ts';
 import { GuardedGateway, type OperationGuard } from './guardedGateway.ts';
 import { InFlight } from './inFlight.ts';
 import { createRouterMetrics } from './metrics/routerMetrics.ts';
@@ -82,7 +82,7 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
         metrics.deduplicated.inc({ kind: 'fetch' });
       })
     : signed;
-  if (!useOwnResultShaping()) logger.warn('@apollo/gateway has no resultShaping module to replace: it shapes results itself (slower, same results)');
+  if (!useOwnExecution()) logger.warn('@apollo/gateway has no executeQueryPlan module to replace: it runs query plans itself (slower, same results)');
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,

@@ -1,7 +1,8 @@
 import { buildSchema, operationFromDocument, type FieldSelection, type Operation } from '@apollo/federation-internals';
 import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { gatewayComputeResponse, shapesOwnResults } from '../src/execution/gatewayResultShaping.ts';
+import { executesOwnPlans } from '../src/execution/useOwnExecution.ts';
+import { gatewayComputeResponse } from '../src/execution/gatewayInternals.ts';
 import { shapeResponse } from '../src/execution/shapeResponse.ts';
 import { graphql } from '../../test/kit/graphql.ts';
 import { startRouterOverSubgraph } from './fixtures/routerOverSubgraph.ts';
@@ -171,7 +172,7 @@ describe('the router', () => {
       Query: { shelf: () => [{ id: '1', name: 'one' }, null] },
     });
     try {
-      expect(shapesOwnResults()).toBe(true);
+      expect(executesOwnPlans()).toBe(true);
       const answer = await graphql(running.router.url, '{ shelf { key: id ...on Item { name } } }');
       expect(answer.data).toEqual({ shelf: [{ key: '1', name: 'one' }, null] });
       expect(answer.errors).toBeUndefined();

@@ -1,0 +1,201 @@
+import { composeServices } from '@apollo/composition';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { buildOperationContext, LocalGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { QueryPlanner } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { executePlan } from '../src/execution/executePlan.ts';
+import { flattenAt } from '../src/execution/flattenAt.ts';
+import { gatewayExecuteQueryPlan } from '../src/execution/gatewayInternals.ts';
+import { representationOf } from '../src/execution/representationOf.ts';
+
+// The router runs @apollo/gateway's query plans with its own execution; it
+// must answer as the gateway's own does. Each case below plans one
+// operation over four in-process subgraphs (entities across them,
+// @requires, @provides, lists of entities, conditions) and runs the plan
+// through both, comparing data, errors with their paths, and extensions.
+const users = [
+  { id: 'u1', name: 'Ada', username: '@ada' },
+  { id: 'u2', name: 'Grace', username: '@grace' },
+  { id: 'broken', name: 'never seen', username: '@broken' },
+];
+const products = [
+  { upc: 'p1', name: 'Table', price: 899, weight: 100 },
+  { upc: 'p2', name: 'Couch', price: 1299, weight: 1000 },
+  { upc: 'p3', name: 'Chair', price: 54, weight: 50 },
+];
+const reviews = [
+  { id: 'r1', body: 'Love it', authorId: 'u1', upc: 'p1' },
+  { id: 'r2', body: 'Too small', authorId: 'u2', upc: 'p1' },
+  { id: 'r3', body: 'Could be better', authorId: 'broken', upc: 'p2' },
+  { id: 'r4', body: 'Prefer something else', authorId: 'u1', upc: 'p3' },
+];
+const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
+
+const subgraphs = {
+  accounts: {
+    typeDefs: `${link}
+      type Query { me: User users: [User] }
+      type User @key(fields: "id") { id: ID! name: String username: String @shareable }`,
+    resolvers: {
+      Query: { me: () => users[0], users: () => users },
+      User: {
+        __resolveReference: ({ id }: { id: string }) => users.find((user) => user.id === id) ?? null,
+        name: (user: { id: string; name: string }) => {
+          if (user.id === 'broken') throw new GraphQLError('account store down for this user', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+          return user.name;
+        },
+      },
+    },
+  },
+  products: {
+    typeDefs: `${link}
+      type Query { topProducts(first: Int = 5): [Product] }
+      type Product @key(fields: "upc") { upc: String! name: String price: Int weight: Int }`,
+    resolvers: {
+      Query: { topProducts: (_: unknown, { first }: { first: number }) => products.slice(0, first) },
+      Product: { __resolveReference: ({ upc }: { upc: string }) => products.find((product) => product.upc === upc) ?? null },
+    },
+  },
+  inventory: {
+    typeDefs: `${link}
+      type Product @key(fields: "upc") {
+        upc: String!
+        price: Int @external
+        weight: Int @external
+        inStock: Boolean
+        shippingEstimate: Int @requires(fields: "price weight")
+        stockCount: Int!
+      }`,
+    resolvers: {
+      Product: {
+        __resolveReference: (reference: { upc: string; price?: number; weight?: number }) => ({ ...reference, inStock: reference.upc !== 'p2' }),
+        shippingEstimate: ({ price, weight }: { price: number; weight: number }) => (price > 1000 ? 0 : weight / 2),
+        // A non-null field a subgraph gets wrong for one entity: the null must bubble in the router.
+        stockCount: ({ upc }: { upc: string }) => (upc === 'p3' ? null : 7),
+      },
+    },
+  },
+  reviews: {
+    typeDefs: `${link}
+      type Review @key(fields: "id") { id: ID! body: String author: User @provides(fields: "username") product: Product }
+      type User @key(fields: "id") { id: ID! username: String @external reviews: [Review] }
+      type Product @key(fields: "upc") { upc: String! reviews: [Review] }`,
+    resolvers: {
+      Review: {
+        author: (review: { authorId: string }) => ({ __typename: 'User', id: review.authorId, username: users.find((user) => user.id === review.authorId)?.username }),
+        product: (review: { upc: string }) => ({ __typename: 'Product', upc: review.upc }),
+      },
+      User: { reviews: (user: { id: string }) => reviews.filter((review) => review.authorId === user.id) },
+      Product: { reviews: (product: { upc: string }) => reviews.filter((review) => review.upc === product.upc) },
+    },
+  },
+};
+
+const composed = composeServices(Object.entries(subgraphs).map(([name, { typeDefs }]) => ({ name, typeDefs: parse(typeDefs), url: `http://${name}.invalid/graphql` })));
+if (!composed.supergraphSdl) throw new Error(`composition failed: ${composed.errors?.map((error) => error.message).join('; ')}`);
+const supergraph = Supergraph.build(composed.supergraphSdl);
+const apiSchema = supergraph.apiSchema();
+const planner = new QueryPlanner(supergraph);
+const serviceMap: ServiceMap = Object.fromEntries(
+  Object.entries(subgraphs).map(([name, { typeDefs, resolvers }]) => [name, new LocalGraphQLDataSource(buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }))]),
+);
+
+type Execute = typeof executePlan;
+
+/** What one execution gives, in a form two of them compare by. */
+async function outcome(execute: Execute, query: string, variables: Record<string, unknown>, services: ServiceMap) {
+  const document = parse(query);
+  const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document));
+  const operationContext = buildOperationContext({ schema: apiSchema.toGraphQLJSSchema(), operationDocument: document });
+  const requestContext = { request: { query, variables }, context: {}, metrics: {}, document, logger: console } as unknown as GatewayGraphQLRequestContext;
+  try {
+    const result = await execute(plan, services, requestContext, operationContext, supergraph.schema.toGraphQLJSSchema(), apiSchema);
+    return {
+      data: JSON.stringify(result.data),
+      errors: result.errors?.map((error) => ({ message: error.message, path: error.path, extensions: error.extensions })),
+      extensions: JSON.stringify(result.extensions),
+      plan: plan.node?.kind,
+    };
+  } catch (error) {
+    return { threw: (error as Error).message };
+  }
+}
+
+async function expectSameAsGateway(query: string, variables: Record<string, unknown> = {}, services = serviceMap) {
+  const ours = await outcome(executePlan, query, variables, services);
+  expect(ours).toEqual(await outcome(gatewayExecuteQueryPlan, query, variables, services));
+  return ours;
+}
+
+describe('query plan execution', () => {
+  it('merges entities from every subgraph, @requires and @provides included, as the gateway does', async () => {
+    const ours = await expectSameAsGateway(`{
+      topProducts { upc name price shippingEstimate inStock reviews { body author { username name reviews { product { name inStock } } } } }
+    }`);
+    expect(ours.plan).toBe('Sequence');
+    const data = JSON.parse(ours.data!);
+    expect(data.topProducts[0]).toMatchObject({ name: 'Table', shippingEstimate: 50, inStock: true, reviews: [{ author: { name: 'Ada', username: '@ada' } }, { author: { name: 'Grace' } }] });
+  });
+
+  it('puts an entity fetch’s error at the entity’s path in the response, and nulls what it could not fetch', async () => {
+    const ours = await expectSameAsGateway('{ topProducts { name reviews { body author { name } } } }');
+    expect(ours.errors).toEqual([
+      { message: 'account store down for this user', path: ['topProducts', 1, 'reviews', 0, 'author', 'name'], extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'accounts' } },
+    ]);
+    expect(JSON.parse(ours.data!).topProducts[1].reviews[0].author).toEqual({ name: null });
+  });
+
+  it('bubbles a null a subgraph sent for a non-null field to the nearest nullable parent', async () => {
+    const ours = await expectSameAsGateway('{ topProducts { upc stockCount } }');
+    expect(JSON.parse(ours.data!).topProducts[2]).toBeNull();
+  });
+
+  it('takes the branch of a condition the variables choose, and the variables each fetch uses', async () => {
+    const query = 'query Q($withReviews: Boolean!, $first: Int) { topProducts(first: $first) { name reviews @include(if: $withReviews) { body } } }';
+    for (const variables of [{ withReviews: true, first: 2 }, { withReviews: false }, { withReviews: true, first: 0 }]) await expectSameAsGateway(query, variables);
+  });
+
+  it('answers aliases, fragments, __typename and introspection beside the plan', async () => {
+    await expectSameAsGateway(`{
+      __schema { queryType { name } }
+      first: topProducts(first: 1) { __typename ... on Product { label: name } ...Stock }
+      me { ... on User { id username } }
+      users { id reviews { id } }
+    }
+    fragment Stock on Product { inStock shippingEstimate }`);
+  });
+
+  it('reports a subgraph that answers with errors only, or with entities that do not match, and keeps the rest', async () => {
+    const query = '{ topProducts { name inStock shippingEstimate } }';
+    const failing = { process: async () => ({ errors: [{ message: 'inventory is down', path: ['_entities', 1, 'inStock'] }, { message: '' }] }) };
+    const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: failing });
+    expect(ours.errors?.map((error) => error.path)).toEqual([['topProducts', 1, 'inStock'], undefined]);
+    const short = { process: async () => ({ data: { _entities: [{ inStock: true }] } }) };
+    expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: short })).errors?.[0]?.message).toBe('Expected "data._entities" to contain 3 elements');
+  });
+});
+
+describe('a fetch’s entities and their representations', () => {
+  it('finds the values at a path, one level of lists spread per @, null where the path ends early', () => {
+    expect(flattenAt({ a: [{ b: 1 }, { b: 2 }] }, ['a', '@', 'b'])).toEqual([1, 2]);
+    expect(flattenAt({ a: [[{ b: 1 }], [{ b: 2 }, null]] }, ['a', '@', '@'])).toEqual([{ b: 1 }, { b: 2 }, null]);
+    expect(flattenAt({ a: [{ b: [1, 2] }, { b: null }, {}] }, ['a', '@', 'b'])).toEqual([1, 2, null, undefined]);
+    expect(flattenAt({ a: [{ b: [{ c: 1 }, { c: 2 }] }, { b: null }] }, ['a', '@', 'b', '@', 'c'])).toEqual([1, 2, null]);
+    expect(flattenAt({ a: { b: [1] } }, ['a', 'b'])).toEqual([1]);
+    expect(flattenAt({ a: null }, ['a', '@', 'b'])).toBeNull();
+    expect(flattenAt({}, ['a', 'b'])).toBeUndefined();
+    expect(() => flattenAt({ a: [1] }, ['a', 'b'])).toThrow('Unexpected array in result for path element b');
+  });
+
+  it('represents an entity by the fields its fetch requires, or not at all when one is missing', () => {
+    const schema = supergraph.schema.toGraphQLJSSchema();
+    const requires = [{ kind: 'InlineFragment' as const, typeCondition: 'Product', selections: [{ kind: 'Field' as const, name: '__typename' }, { kind: 'Field' as const, name: 'upc' }, { kind: 'Field' as const, name: 'price' }] }];
+    expect(representationOf(schema, { __typename: 'Product', upc: 'p1', price: 1, name: 'Table' }, requires)).toEqual({ __typename: 'Product', upc: 'p1', price: 1 });
+    expect(representationOf(schema, { __typename: 'Product', upc: 'p1', price: null }, requires)).toEqual({ __typename: 'Product', upc: 'p1', price: null });
+    expect(representationOf(schema, { __typename: 'Product', upc: 'p1' }, [{ kind: 'Field', name: 'upc' }, { kind: 'Field', name: 'price' }])).toBeNull();
+    expect(representationOf(schema, { __typename: 'User', id: 'u1' }, requires)).toEqual({});
+  });
+});
