@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { composeServices } from '@apollo/composition';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { buildOperationContext, LocalGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
@@ -8,6 +9,7 @@ import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { executePlan } from '../src/execution/executePlan.ts';
 import { flattenAt } from '../src/execution/flattenAt.ts';
+import { mergeInto } from '../src/execution/mergeInto.ts';
 import { gatewayExecuteQueryPlan } from '../src/execution/gatewayInternals.ts';
 import { representationOf } from '../src/execution/representationOf.ts';
 
@@ -197,5 +199,30 @@ describe('a fetch’s entities and their representations', () => {
     expect(representationOf(schema, { __typename: 'Product', upc: 'p1', price: null }, requires)).toEqual({ __typename: 'Product', upc: 'p1', price: null });
     expect(representationOf(schema, { __typename: 'Product', upc: 'p1' }, [{ kind: 'Field', name: 'upc' }, { kind: 'Field', name: 'price' }])).toBeNull();
     expect(representationOf(schema, { __typename: 'User', id: 'u1' }, requires)).toEqual({});
+  });
+});
+
+describe('merging what subgraphs send', () => {
+  const { deepMerge } = createRequire(import.meta.url)('@apollo/gateway/dist/utilities/deepMerge.js') as { deepMerge(target: unknown, source: unknown): unknown };
+  const cases: [string, string][] = [
+    ['{"a":{"b":1},"l":[{"x":1},2,null]}', '{"a":{"c":2},"l":[{"y":2},3,{"z":1}],"n":null}'],
+    ['{"l":[1,2]}', '{"l":[3]}'],
+    ['{"a":null,"b":"s"}', '{"a":{"c":1},"b":[1]}'],
+    ['{}', '{"constructor":{"a":1},"__proto__":{"polluted":true},"toString":"x"}'],
+    ['{"a":[[{"x":1}],[{"y":1}]]}', '{"a":[[{"z":1}],[{"w":1}]]}'],
+  ];
+
+  it('merges objects, lists of equal length and the names an object inherits as the gateway’s deepMerge does', () => {
+    for (const [target, source] of cases) {
+      const ours = JSON.parse(target);
+      mergeInto(ours, JSON.parse(source));
+      const theirs = JSON.parse(target);
+      deepMerge(theirs, JSON.parse(source));
+      expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
+      expect(Object.getPrototypeOf(ours)).toBe(Object.prototype);
+    }
+    const skipped = { a: 1 };
+    mergeInto(skipped, { a: undefined, b: undefined });
+    expect(skipped).toEqual({ a: 1 });
   });
 });

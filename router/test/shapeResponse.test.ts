@@ -155,6 +155,13 @@ describe('result shaping', () => {
     expect(ours.errors).toEqual([{ message: 'Cannot return null for non-nullable field User.name.', path: ['me', 'friends', 1, 'name'], code: 'INVALID_GRAPHQL' }]);
   });
 
+  it('answers response names an object prototype has (constructor, __proto__) as any other', () => {
+    const query = '{ constructor: count __proto__: count toString: status }';
+    const ours = expectSameAsGateway(query, {}, JSON.parse('{"constructor":1,"__proto__":2,"toString":"OPEN"}'));
+    expect(ours.data).toBe('{"constructor":1,"__proto__":2,"toString":"OPEN"}');
+    expect(expectSameAsGateway(query, {}, JSON.parse('{"__proto__":2,"toString":"OPEN"}')).data).toBe('null');
+  });
+
   it('hands introspection fields to the gateway’s introspection', () => {
     const ours = expectSameAsGateway('{ __schema { queryType { name } } count }', {}, { count: 1 });
     expect(JSON.parse(ours.data!)).toEqual({ __schema: { introspected: '__schema' }, count: 1 });

@@ -8,7 +8,6 @@ import { downstreamError, type Cursor } from './downstreamError.ts';
 import { flattenAt } from './flattenAt.ts';
 import {
   applyRewrites,
-  deepMerge,
   gatewayExecuteQueryPlan,
   OpenTelemetrySpanNames,
   recordExceptions,
@@ -17,6 +16,7 @@ import {
   type TelemetryConfig,
 } from './gatewayInternals.ts';
 import { introspect } from './introspect.ts';
+import { mergeInto } from './mergeInto.ts';
 import { representationOf } from './representationOf.ts';
 import { shapeResponse } from './shapeResponse.ts';
 
@@ -142,7 +142,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       if (!fetch.requires) {
         const data = await send(run, fetch, cursor, variables);
         if (data) applyRewrites(run.supergraphSchema, outputRewrites, data);
-        for (const entity of entities) deepMerge(entity, data);
+        for (const entity of entities) mergeInto(entity, data);
         return;
       }
       const representations: Record<string, unknown>[] = [];
@@ -165,7 +165,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
         const entity = received[index] as Record<string, unknown> | null;
         if (entity && !entity.__typename) entity.__typename = representedEntities[index]!.__typename;
         applyRewrites(run.supergraphSchema, outputRewrites, entity);
-        deepMerge(representedEntities[index], entity);
+        mergeInto(representedEntities[index]!, entity);
       }
     } catch (error) {
       failed(span, [error], run.telemetry);

@@ -9,7 +9,7 @@ import type { shapeResponse } from './shapeResponse.ts';
  * The modules of `@apollo/gateway` that plan execution uses and its index
  * does not export, from the copy of the package the router imports. The
  * router's own execution (executePlan.ts) calls the gateway's helpers for
- * what it does not do differently (merging, `@interfaceObject` and
+ * what it does not do differently (`@interfaceObject` and
  * `@fromContext` rewrites, tracing), so it keeps the gateway's behaviour
  * there by construction. A test fails when a gateway release moves them.
  */
@@ -31,8 +31,6 @@ export const { applyRewrites, isObjectOfType } = load<{
   applyRewrites(schema: GraphQLSchema, rewrites: Rewrites, value: unknown): void;
   isObjectOfType(schema: GraphQLSchema, value: Record<string, unknown>, typeCondition: string): boolean;
 }>('dataRewrites.js');
-
-export const { deepMerge } = load<{ deepMerge(target: unknown, source: unknown): unknown }>('utilities/deepMerge.js');
 
 export interface TelemetryConfig {
   recordExceptions?: boolean | number;

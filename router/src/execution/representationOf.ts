@@ -1,6 +1,7 @@
 import type { QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
-import { deepMerge, isObjectOfType } from './gatewayInternals.ts';
+import { isObjectOfType } from './gatewayInternals.ts';
+import { mergeInto } from './mergeInto.ts';
 
 /**
  * What an entity fetch sends a subgraph for one entity: the fields its
@@ -24,7 +25,7 @@ export function representationOf(schema: GraphQLSchema, source: unknown, selecti
       if (Array.isArray(value)) representation[name] = inner ? value.map((element) => representationOf(schema, element, inner)) : value.slice();
       else representation[name] = inner ? representationOf(schema, value, inner) : value;
     } else if (selection.typeCondition && source && isObjectOfType(schema, entity, selection.typeCondition)) {
-      deepMerge(representation, representationOf(schema, source, selection.selections));
+      mergeInto(representation, representationOf(schema, source, selection.selections));
     }
   }
   return representation;

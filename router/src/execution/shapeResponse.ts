@@ -61,11 +61,21 @@ export function shapeResponse({ operation, variables, input, introspectionHandli
     path: [],
     flags: 0,
   };
-  const data = Object.create(null) as Record<string, unknown>;
+  const data = new ResponseObject();
   const root = schema.schemaDefinition.rootType(operation.rootKind)!;
   const bubbled = applySteps(shaping, stepsOf(operation.selectionSet), input, data, root.name);
   return { data: bubbled ? null : data, errors: shaping.errors };
 }
+
+/**
+ * The objects of a response: without a prototype to inherit names from (a
+ * response name may be `constructor` or `__proto__`), like the gateway's
+ * `Object.create(null)`, yet with V8's fast properties, which objects
+ * created that way never get; serialising the response took 3% of the
+ * router's CPU with those.
+ */
+const ResponseObject = function ResponseObject() {} as unknown as new () => Record<string, unknown>;
+ResponseObject.prototype = Object.create(null);
 
 interface Shaping {
   types: SchemaTypes;
@@ -283,7 +293,7 @@ function completeValue(shaping: Shaping, shape: ValueShape, outputValue: unknown
         }
         objectType = typename;
       }
-      const output = (outputValue ?? Object.create(null)) as Record<string, unknown>;
+      const output = (outputValue ?? new ResponseObject()) as Record<string, unknown>;
       const bubbled = applySteps(shaping, stepsOf(shape.selectionSet), object, output, objectType);
       shaping.flags = bubbled ? HAS_ERRORS : 0;
       return bubbled ? null : output;
@@ -314,6 +324,7 @@ interface SchemaTypes {
   isComposite(name: string): boolean;
   /** Whether a fragment on `condition` applies to a value of type `name`. */
   applies(condition: CompositeType, name: string): boolean;
+
 }
 
 const typesBySchema = new WeakMap<Schema, SchemaTypes>();
@@ -321,7 +332,7 @@ const typesBySchema = new WeakMap<Schema, SchemaTypes>();
 function typesOf(schema: Schema): SchemaTypes {
   let types = typesBySchema.get(schema);
   if (!types) {
-    const subtypes = new Map<string, boolean>();
+    const subtypes = new Map<CompositeType, Map<string, boolean>>();
     types = {
       exists: (name) => schema.type(name) !== undefined,
       isObject: (name) => {
@@ -333,12 +344,13 @@ function typesOf(schema: Schema): SchemaTypes {
         return type !== undefined && isCompositeType(type);
       },
       applies(condition, name) {
-        const key = `${condition.name}\0${name}`;
-        let applies = subtypes.get(key);
+        let ofCondition = subtypes.get(condition);
+        if (!ofCondition) subtypes.set(condition, (ofCondition = new Map()));
+        let applies = ofCondition.get(name);
         if (applies === undefined) {
           const type = schema.type(name);
           applies = type !== undefined && isSubtype(condition, type);
-          subtypes.set(key, applies);
+          ofCondition.set(name, applies);
         }
         return applies;
       },
@@ -363,8 +375,7 @@ function leafCheckOf(type: NamedType): (value: unknown) => boolean {
   return (value) => typeof value === 'string';
 }
 
-const integer = /^-?(?:0|[1-9][0-9]*)$/;
-
+/** An integer JavaScript prints without an exponent (the gateway tests the printed number against /^-?(?:0|[1-9][0-9]*)$/). */
 function isInteger(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && integer.test(String(value));
+  return Number.isInteger(value) && Math.abs(value as number) < 1e21;
 }
