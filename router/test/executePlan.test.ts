@@ -5,11 +5,12 @@ import { buildOperationContext, LocalGraphQLDataSource, type ServiceMap } from '
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { executePlan } from '../src/execution/executePlan.ts';
 import { flattenAt } from '../src/execution/flattenAt.ts';
 import { mergeInto } from '../src/execution/mergeInto.ts';
+import { EntityBatches } from '../src/execution/entityBatches.ts';
 import { gatewayExecuteQueryPlan } from '../src/execution/gatewayInternals.ts';
 import { representationOf } from '../src/execution/representationOf.ts';
 
@@ -68,6 +69,7 @@ const subgraphs = {
         price: Int @external
         weight: Int @external
         inStock: Boolean
+        restockNote: String
         shippingEstimate: Int @requires(fields: "price weight")
         stockCount: Int!
       }`,
@@ -75,6 +77,10 @@ const subgraphs = {
       Product: {
         __resolveReference: (reference: { upc: string; price?: number; weight?: number }) => ({ ...reference, inStock: reference.upc !== 'p2' }),
         shippingEstimate: ({ price, weight }: { price: number; weight: number }) => (price > 1000 ? 0 : weight / 2),
+        restockNote: ({ upc }: { upc: string }) => {
+          if (upc === 'p2') throw new GraphQLError('no restock data for this product');
+          return 'soon';
+        },
         // A non-null field a subgraph gets wrong for one entity: the null must bubble in the router.
         stockCount: ({ upc }: { upc: string }) => (upc === 'p3' ? null : 7),
       },
@@ -177,6 +183,63 @@ describe('query plan execution', () => {
     expect(ours.errors?.map((error) => error.path)).toEqual([['topProducts', 1, 'inStock'], undefined]);
     const short = { process: async () => ({ data: { _entities: [{ inStock: true }] } }) };
     expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: short })).errors?.[0]?.message).toBe('Expected "data._entities" to contain 3 elements');
+  });
+});
+
+describe('entity fetches that start together', () => {
+  /** The service map, counting the requests each subgraph receives. */
+  function counted(): { services: ServiceMap; requests: Record<string, number> } {
+    const requests: Record<string, number> = {};
+    const services = Object.fromEntries(
+      Object.entries(serviceMap).map(([name, source]) => [
+        name,
+        { process: (options: Parameters<typeof source.process>[0]) => ((requests[name] = (requests[name] ?? 0) + 1), source.process(options)) },
+      ]),
+    );
+    return { services, requests };
+  }
+
+  const query = `{ topProducts {
+    reviews { product { name inStock restockNote } author { reviews { product { name inStock restockNote } } } }
+  } }`;
+
+  it('go to a subgraph as one request, each answered with its share, errors at their own paths', async () => {
+    const ours = counted();
+    const theirs = counted();
+    const answer = await outcome(executePlan, query, {}, ours.services);
+    expect(answer).toEqual(await outcome(gatewayExecuteQueryPlan, query, {}, theirs.services));
+    // Products and inventory are asked once each for the products at both places, not once per place.
+    expect(theirs.requests).toEqual({ products: 3, reviews: 1, inventory: 2 });
+    expect(ours.requests).toEqual({ products: 2, reviews: 1, inventory: 1 });
+    expect(answer.errors?.map((error) => error.path)).toEqual([
+      ['topProducts', 1, 'reviews', 0, 'product', 'restockNote'],
+      ['topProducts', 1, 'reviews', 0, 'author', 'reviews', 0, 'product', 'restockNote'],
+    ]);
+  });
+
+  it('get only the errors of their own entities, re-indexed, and each the errors that name no entity', async () => {
+    const batches = new EntityBatches();
+    const sent: unknown[] = [];
+    const answering = (errors: GraphQLFormattedError[]) => async (variables: Record<string, unknown>) => {
+      sent.push(variables);
+      return { data: { _entities: [{ n: 0 }, { n: 1 }, { n: 2 }] }, errors };
+    };
+    const third = answering([{ message: 'third', path: ['_entities', 2, 'n'] }]);
+    const [first, second] = await Promise.all([batches.fetch('k', { v: 1 }, [{ r: 0 }, { r: 1 }], third), batches.fetch('k', { v: 1 }, [{ r: 2 }], third)]);
+    expect(sent).toEqual([{ v: 1, representations: [{ r: 0 }, { r: 1 }, { r: 2 }] }]);
+    expect(first).toEqual({ data: { _entities: [{ n: 0 }, { n: 1 }] }, errors: undefined, extensions: undefined });
+    expect(second).toEqual({ data: { _entities: [{ n: 2 }] }, errors: [{ message: 'third', path: ['_entities', 0, 'n'] }], extensions: undefined });
+    const everyone = answering([{ message: 'everyone' }, { message: 'whole list', path: ['_entities'] }]);
+    const shares = await Promise.all([batches.fetch('k', {}, [1, 2], everyone), batches.fetch('k', {}, [3], everyone)]);
+    expect(shares.map((answer) => answer.errors?.map((error) => error.message))).toEqual([['everyone', 'whole list'], ['everyone', 'whole list']]);
+    const clean = await Promise.all([batches.fetch('k', {}, [1], async () => ({ data: { _entities: [1, 2] } })), batches.fetch('k', {}, [2], async () => ({}))]);
+    expect(clean.map((answer) => answer.errors)).toEqual([undefined, undefined]);
+  });
+
+  it('each get the errors of a subgraph that names no entity, as each would have alone', async () => {
+    const down = { process: async () => ({ errors: [{ message: 'inventory is down' }] }) };
+    const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: down });
+    expect(ours.errors?.filter((error) => error.message === 'inventory is down')).toHaveLength(2);
   });
 });
 

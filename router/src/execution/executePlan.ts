@@ -3,8 +3,9 @@ import type { executeQueryPlan, ServiceMap } from '@apollo/gateway';
 import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { downstreamError, type Cursor } from './downstreamError.ts';
+import { EntityBatches, type SubgraphAnswer } from './entityBatches.ts';
 import { flattenAt } from './flattenAt.ts';
 import {
   applyRewrites,
@@ -29,6 +30,7 @@ interface Run {
   supergraphSchema: GraphQLSchema;
   errors: GraphQLError[];
   telemetry: TelemetryConfig | undefined;
+  batches: EntityBatches;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function executePlan(
         throw error;
       }
       if (queryPlan.node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
-      const run: Run = { operation, serviceMap, requestContext, supergraphSchema, errors: [], telemetry };
+      const run: Run = { operation, serviceMap, requestContext, supergraphSchema, errors: [], telemetry, batches: new EntityBatches() };
       const data = Object.create(null) as Record<string, unknown>;
       if (queryPlan.node) await executeNode(run, queryPlan.node, { path: [], data, fullResult: data });
       const result = tracer.startActiveSpan(OpenTelemetrySpanNames.POST_PROCESSING, (span) => shape(run, operationContext, data, span));
@@ -140,7 +142,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       const variables = variablesOf(fetch, run.requestContext.request.variables);
       const outputRewrites = fetch.outputRewrites as Rewrites;
       if (!fetch.requires) {
-        const data = await send(run, fetch, cursor, variables);
+        const data = reported(run, fetch, cursor, await send(run, fetch, cursor, variables));
         if (data) applyRewrites(run.supergraphSchema, outputRewrites, data);
         for (const entity of entities) mergeInto(entity, data);
         return;
@@ -156,7 +158,9 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       }
       if (representations.length < 1) return;
       if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const data = await send(run, fetch, cursor, { ...variables, representations });
+      const batchKey = `${fetch.serviceName}\n${fetch.operation}\n${JSON.stringify(variables)}`;
+      const answer = await run.batches.fetch(batchKey, variables, representations, (batched) => send(run, fetch, cursor, batched));
+      const data = reported(run, fetch, cursor, answer);
       if (!data) return;
       const received = data._entities;
       if (!Array.isArray(received)) throw new Error(`Expected "data._entities" in response to be an array`);
@@ -186,29 +190,32 @@ function variablesOf(fetch: FetchNode, given: Record<string, unknown> | undefine
   return variables;
 }
 
-async function send(run: Run, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<Record<string, unknown> | null | undefined> {
+function send(run: Run, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<SubgraphAnswer> {
   const { requestContext } = run;
-  const response = await run.serviceMap[fetch.serviceName]!.process({
+  return run.serviceMap[fetch.serviceName]!.process({
     kind: 'incoming operation' as never,
     request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
     incomingRequestContext: requestContext,
     context: requestContext.context,
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursor.path,
-  });
-  const errors = response.errors as readonly GraphQLFormattedError[] | undefined;
+  }) as Promise<SubgraphAnswer>;
+}
+
+/** The data of a fetch's answer; its errors go to the operation's, at their paths in the response. */
+function reported(run: Run, fetch: FetchNode, cursor: Cursor, { data, errors, extensions }: SubgraphAnswer): Record<string, unknown> | null | undefined {
   if (errors) {
     const hydrated = {};
     run.errors.push(...errors.map((error) => downstreamError(error, fetch, cursor, hydrated)));
     // Apollo Server's usage reporting reads where subgraph errors were when the subgraph sent no trace.
-    if (!response.extensions?.ftv1) {
+    if (!extensions?.ftv1) {
       const paths = errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
-      const metrics = requestContext.metrics as { nonFtv1ErrorPaths?: typeof paths };
+      const metrics = run.requestContext.metrics as { nonFtv1ErrorPaths?: typeof paths };
       if (metrics.nonFtv1ErrorPaths) metrics.nonFtv1ErrorPaths.push(...paths);
       else metrics.nonFtv1ErrorPaths = paths;
     }
   }
-  return response.data as Record<string, unknown> | null | undefined;
+  return data;
 }
 
 /** The response from the merged data (shapeResponse); its errors go in `extensions.valueCompletion` when the fetches had none, as the gateway does. */
