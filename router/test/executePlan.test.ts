@@ -199,7 +199,8 @@ describe('entity fetches that start together', () => {
     return { services, requests };
   }
 
-  const query = `{ topProducts {
+  // Named: the planner names each fetch after it (Stock__inventory__3), differently per fetch.
+  const query = `query Stock { topProducts {
     reviews { product { name inStock restockNote } author { reviews { product { name inStock restockNote } } } }
   } }`;
 

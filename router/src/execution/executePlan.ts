@@ -158,8 +158,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       }
       if (representations.length < 1) return;
       if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const batchKey = `${fetch.serviceName}\n${fetch.operation}\n${JSON.stringify(variables)}`;
-      const answer = await run.batches.fetch(batchKey, variables, representations, (batched) => send(run, fetch, cursor, batched));
+      const answer = await run.batches.fetch(`${batchKeyOf(fetch)}\n${JSON.stringify(variables)}`, variables, representations, (batched) => send(run, fetch, cursor, batched));
       const data = reported(run, fetch, cursor, answer);
       if (!data) return;
       const received = data._entities;
@@ -178,6 +177,22 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       span.end();
     }
   });
+}
+
+/**
+ * What entity fetches that may share a request have in common: subgraph and
+ * operation, but for the operation's name, which the planner numbers per
+ * fetch (`Op__inventory__2`, `Op__inventory__5`) and the subgraph ignores.
+ */
+const batchKeys = new WeakMap<FetchNode, string>();
+
+function batchKeyOf(fetch: FetchNode): string {
+  let key = batchKeys.get(fetch);
+  if (key === undefined) {
+    key = `${fetch.serviceName}\n${fetch.operationName ? fetch.operation.replace(fetch.operationName, '') : fetch.operation}`;
+    batchKeys.set(fetch, key);
+  }
+  return key;
 }
 
 /** The operation's variables this fetch uses, those given a value. */
