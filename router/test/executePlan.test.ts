@@ -181,6 +181,12 @@ describe('query plan execution', () => {
     const failing = { process: async () => ({ errors: [{ message: 'inventory is down', path: ['_entities', 1, 'inStock'] }, { message: '' }] }) };
     const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: failing });
     expect(ours.errors?.map((error) => error.path)).toEqual([['topProducts', 1, 'inStock'], undefined]);
+    const throwing = {
+      process: () => {
+        throw new Error('inventory client broke');
+      },
+    };
+    expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: throwing })).errors?.map((error) => error.message)).toContain('inventory client broke');
     const short = { process: async () => ({ data: { _entities: [{ inStock: true }] } }) };
     expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: short })).errors?.[0]?.message).toBe('Expected "data._entities" to contain 3 elements');
   });

@@ -58,18 +58,16 @@ export class EntityBatches {
 }
 
 async function dispatch({ variables, send, parts }: Batch): Promise<void> {
-  if (parts.length === 1) {
-    const [part] = parts as [Part];
-    return send({ ...variables, representations: part.representations }).then(part.resolve, part.reject);
-  }
-  const representations = parts.flatMap((part) => part.representations);
+  const representations = parts.length === 1 ? parts[0]!.representations : parts.flatMap((part) => part.representations);
   let answer: SubgraphAnswer;
   try {
+    // Awaited inside try: a data source that throws instead of rejecting fails its fetches, never leaves them waiting.
     answer = await send({ ...variables, representations });
   } catch (error) {
     for (const part of parts) part.reject(error);
     return;
   }
+  if (parts.length === 1) return parts[0]!.resolve(answer);
   const entities = answer.data?._entities;
   // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
   const split = Array.isArray(entities) && entities.length === representations.length;
