@@ -186,6 +186,18 @@ describe('query plan execution', () => {
   });
 });
 
+describe('data sources that break the promise', () => {
+  it('reports a data source that throws at once, or answers without a promise, as the gateway does (no hang)', async () => {
+    const query = '{ topProducts { name inStock } }';
+    const within = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('hung')), 2000))]);
+    const throwing = { process: () => { throw new Error('inventory refused at once'); } };
+    const ours = await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: throwing as never }));
+    expect(ours.errors?.map((error) => error.message)).toEqual(['inventory refused at once']);
+    const sync = { process: () => ({ data: { _entities: [{ inStock: true }, { inStock: false }, { inStock: true }] } }) };
+    expect(JSON.parse((await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: sync as never }))).data!).topProducts[1].inStock).toBe(false);
+  });
+});
+
 describe('entity fetches that start together', () => {
   /** The service map, counting the requests each subgraph receives. */
   function counted(): { services: ServiceMap; requests: Record<string, number> } {

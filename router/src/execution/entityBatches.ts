@@ -57,29 +57,38 @@ export class EntityBatches {
   }
 }
 
+/**
+ * Sends a batch and gives each fetch its share. Never rejects: whatever goes
+ * wrong (a data source that throws before returning a promise, or answers
+ * something that is not an answer) rejects the fetches still waiting, as it
+ * would have failed each alone, instead of leaving them pending forever.
+ */
 async function dispatch({ variables, send, parts }: Batch): Promise<void> {
-  if (parts.length === 1) {
-    const [part] = parts as [Part];
-    return send({ ...variables, representations: part.representations }).then(part.resolve, part.reject);
-  }
-  const representations = parts.flatMap((part) => part.representations);
-  let answer: SubgraphAnswer;
+  let resolved = 0;
   try {
-    answer = await send({ ...variables, representations });
+    if (parts.length === 1) {
+      const answer = await send({ ...variables, representations: parts[0]!.representations });
+      resolved = 1;
+      parts[0]!.resolve(answer);
+      return;
+    }
+    const representations = parts.flatMap((part) => part.representations);
+    const answer = await send({ ...variables, representations });
+    const entities = answer.data?._entities;
+    // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
+    const split = Array.isArray(entities) && entities.length === representations.length;
+    const shares: SubgraphAnswer[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      const end = offset + part.representations.length;
+      const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
+      const errors = answer.errors && errorsBetween(answer.errors, offset, end);
+      shares.push({ data, errors, extensions: answer.extensions });
+      offset = end;
+    }
+    for (; resolved < parts.length; resolved++) parts[resolved]!.resolve(shares[resolved]!);
   } catch (error) {
-    for (const part of parts) part.reject(error);
-    return;
-  }
-  const entities = answer.data?._entities;
-  // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
-  const split = Array.isArray(entities) && entities.length === representations.length;
-  let offset = 0;
-  for (const part of parts) {
-    const end = offset + part.representations.length;
-    const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
-    const errors = answer.errors && errorsBetween(answer.errors, offset, end);
-    part.resolve({ data, errors, extensions: answer.extensions });
-    offset = end;
+    for (; resolved < parts.length; resolved++) parts[resolved]!.reject(error);
   }
 }
 
