@@ -248,6 +248,18 @@ describe('entity fetches that start together', () => {
     expect(clean.map((answer) => answer.errors)).toEqual([undefined, undefined]);
   });
 
+  it('each get an error whose entity index is in no one’s share (out of range, not an integer), as each would have alone', async () => {
+    const inventory = serviceMap.inventory!;
+    const misindexing = {
+      process: async (options: Parameters<typeof inventory.process>[0]) => {
+        const answer = await inventory.process(options);
+        return { ...answer, errors: [{ message: 'past the end', path: ['_entities', 99, 'inStock'] }, { message: 'between', path: ['_entities', 0.5, 'inStock'] }] };
+      },
+    };
+    const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: misindexing });
+    expect(ours.errors?.filter((error) => error.message === 'past the end')).toHaveLength(2);
+  });
+
   it('each get the errors of a subgraph that names no entity, as each would have alone', async () => {
     const down = { process: async () => ({ errors: [{ message: 'inventory is down' }] }) };
     const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: down });

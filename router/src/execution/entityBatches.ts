@@ -82,7 +82,7 @@ async function dispatch({ variables, send, parts }: Batch): Promise<void> {
     for (const part of parts) {
       const end = offset + part.representations.length;
       const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
-      const errors = answer.errors && errorsBetween(answer.errors, offset, end);
+      const errors = answer.errors && errorsBetween(answer.errors, offset, end, representations.length);
       shares.push({ data, errors, extensions: answer.extensions });
       offset = end;
     }
@@ -92,13 +92,17 @@ async function dispatch({ variables, send, parts }: Batch): Promise<void> {
   }
 }
 
-/** The errors of entities `from` to `to` (re-indexed from 0), and those that name no entity. */
-function errorsBetween(errors: readonly GraphQLFormattedError[], from: number, to: number): GraphQLFormattedError[] | undefined {
+/**
+ * The errors of entities `from` to `to` (re-indexed from 0), and those that
+ * name no entity of the batch (no `_entities` index, or one that is not an
+ * integer below `total`): each fetch would have had those alone.
+ */
+function errorsBetween(errors: readonly GraphQLFormattedError[], from: number, to: number, total: number): GraphQLFormattedError[] | undefined {
   const share: GraphQLFormattedError[] = [];
   for (const error of errors) {
     const index = error.path?.[1];
-    if (error.path?.[0] !== '_entities' || typeof index !== 'number') share.push(error);
-    else if (index >= from && index < to) share.push({ ...error, path: ['_entities', index - from, ...error.path.slice(2)] });
+    if (error.path?.[0] !== '_entities' || !Number.isInteger(index) || (index as number) < 0 || (index as number) >= total) share.push(error);
+    else if ((index as number) >= from && (index as number) < to) share.push({ ...error, path: ['_entities', (index as number) - from, ...error.path.slice(2)] });
   }
   return share.length ? share : undefined;
 }
