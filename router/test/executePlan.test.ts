@@ -193,6 +193,11 @@ describe('data sources that break the promise', () => {
     const throwing = { process: () => { throw new Error('inventory refused at once'); } };
     const ours = await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: throwing as never }));
     expect(ours.errors?.map((error) => error.message)).toEqual(['inventory refused at once']);
+    for (const nothing of [null, undefined]) {
+      const empty = { process: async () => nothing };
+      await expectSameAsGateway(query, {}, { ...serviceMap, inventory: empty as never });
+      await expectSameAsGateway(query, {}, { ...serviceMap, products: empty as never });
+    }
     const sync = { process: () => ({ data: { _entities: [{ inStock: true }, { inStock: false }, { inStock: true }] } }) };
     expect(JSON.parse((await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: sync as never }))).data!).topProducts[1].inStock).toBe(false);
   });
@@ -258,6 +263,9 @@ describe('entity fetches that start together', () => {
     };
     const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: misindexing });
     expect(ours.errors?.filter((error) => error.message === 'past the end')).toHaveLength(2);
+    // And a data source that answers nothing fails each fetch of the batch as it would have failed each alone.
+    const nothing = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: { process: async () => null } as never });
+    expect(nothing.errors?.map((error) => error.message)).toEqual(Array(2).fill("Cannot read properties of null (reading 'errors')"));
   });
 
   it('each get the errors of a subgraph that names no entity, as each would have alone', async () => {

@@ -74,6 +74,11 @@ async function dispatch({ variables, send, parts }: Batch): Promise<void> {
     }
     const representations = parts.flatMap((part) => part.representations);
     const answer = await send({ ...variables, representations });
+    if (answer === null || typeof answer !== 'object') {
+      // No answer at all: each fetch fails on it as it would have alone.
+      for (; resolved < parts.length; resolved++) parts[resolved]!.resolve(answer);
+      return;
+    }
     const entities = answer.data?._entities;
     // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
     const split = Array.isArray(entities) && entities.length === representations.length;

@@ -203,8 +203,11 @@ function send(run: Run, fetch: FetchNode, cursor: Cursor, variables: Record<stri
 }
 
 /** The data of a fetch's answer; its errors go to the operation's, at their paths in the response. */
-function reported(run: Run, fetch: FetchNode, cursor: Cursor, { data, errors, extensions }: SubgraphAnswer): Record<string, unknown> | null | undefined {
+function reported(run: Run, fetch: FetchNode, cursor: Cursor, answer: SubgraphAnswer): Record<string, unknown> | null | undefined {
+  // Read as the gateway reads it: an answer that is none (null) fails with the gateway's TypeError.
+  const errors = answer.errors;
   if (errors) {
+    const extensions = answer.extensions;
     const hydrated = {};
     run.errors.push(...errors.map((error) => downstreamError(error, fetch, cursor, hydrated)));
     // Apollo Server's usage reporting reads where subgraph errors were when the subgraph sent no trace.
@@ -215,7 +218,7 @@ function reported(run: Run, fetch: FetchNode, cursor: Cursor, { data, errors, ex
       else metrics.nonFtv1ErrorPaths = paths;
     }
   }
-  return data;
+  return answer.data;
 }
 
 /** The response from the merged data (shapeResponse); its errors go in `extensions.valueCompletion` when the fetches had none, as the gateway does. */
