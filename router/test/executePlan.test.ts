@@ -176,6 +176,19 @@ describe('query plan execution', () => {
     fragment Stock on Product { inStock shippingEstimate }`);
   });
 
+  it('reads defaults of variables in conditions on fragments and in introspection, and aliases on entity fields', async () => {
+    const query = `query Q($with: Boolean = true, $without: Boolean = false, $type: String = "Product", $first: Int = 2) {
+      t: __type(name: $type) { name fields(includeDeprecated: $with) { name } }
+      topProducts(first: $first) {
+        ... on Product @include(if: $with) { n: name stock: inStock }
+        ...More @skip(if: $without)
+        ... @skip(if: $with) { price }
+      }
+    }
+    fragment More on Product { ship: shippingEstimate reviews @include(if: $without) { body } }`;
+    for (const variables of [{}, { with: false, without: true, type: "User" }, { first: null }]) await expectSameAsGateway(query, variables);
+  });
+
   it('reports a subgraph that answers with errors only, or with entities that do not match, and keeps the rest', async () => {
     const query = '{ topProducts { name inStock shippingEstimate } }';
     const failing = { process: async () => ({ errors: [{ message: 'inventory is down', path: ['_entities', 1, 'inStock'] }, { message: '' }] }) };
