@@ -114,7 +114,23 @@ const serviceMap: ServiceMap = Object.fromEntries(
 type Execute = typeof executePlan;
 
 /** What one execution gives, in a form two of them compare by. */
-async function outcome(execute: Execute, query: string, variables: Record<string, unknown>, services: ServiceMap) {
+/** A composed supergraph to plan over. */
+interface Graph {
+  supergraph: Supergraph;
+  apiSchema: ReturnType<Supergraph['apiSchema']>;
+  planner: QueryPlanner;
+}
+
+const graph: Graph = { supergraph, apiSchema, planner };
+
+function composedGraph(subgraphsOf: Record<string, { typeDefs: string }>): Graph {
+  const result = composeServices(Object.entries(subgraphsOf).map(([name, { typeDefs }]) => ({ name, typeDefs: parse(typeDefs), url: `http://${name}.invalid/graphql` })));
+  if (!result.supergraphSdl) throw new Error(`composition failed: ${result.errors?.map((error) => error.message).join('; ')}`);
+  const built = Supergraph.build(result.supergraphSdl);
+  return { supergraph: built, apiSchema: built.apiSchema(), planner: new QueryPlanner(built) };
+}
+
+async function outcome(execute: Execute, query: string, variables: Record<string, unknown>, services: ServiceMap, { supergraph, apiSchema, planner }: Graph = graph) {
   const document = parse(query);
   const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document));
   const operationContext = buildOperationContext({ schema: apiSchema.toGraphQLJSSchema(), operationDocument: document });
@@ -132,9 +148,9 @@ async function outcome(execute: Execute, query: string, variables: Record<string
   }
 }
 
-async function expectSameAsGateway(query: string, variables: Record<string, unknown> = {}, services = serviceMap) {
-  const ours = await outcome(executePlan, query, variables, services);
-  expect(ours).toEqual(await outcome(gatewayExecuteQueryPlan, query, variables, services));
+async function expectSameAsGateway(query: string, variables: Record<string, unknown> = {}, services = serviceMap, over = graph) {
+  const ours = await outcome(executePlan, query, variables, services, over);
+  expect(ours).toEqual(await outcome(gatewayExecuteQueryPlan, query, variables, services, over));
   return ours;
 }
 
@@ -196,6 +212,72 @@ describe('query plan execution', () => {
     expect(ours.errors?.map((error) => error.path)).toEqual([['topProducts', 1, 'inStock'], undefined]);
     const short = { process: async () => ({ data: { _entities: [{ inStock: true }] } }) };
     expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: short })).errors?.[0]?.message).toBe('Expected "data._entities" to contain 3 elements');
+  });
+});
+
+describe('@interfaceObject, abstract types across subgraphs and @requires of lists of objects', () => {
+  const link2 = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@shareable", "@interfaceObject"])';
+  const media = [
+    { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert', chapters: [{ title: 'One', pages: 10 }, { title: 'Two', pages: 32 }] },
+    { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
+    { __typename: 'Book', id: 'b2', title: 'Empty', author: 'Nobody', chapters: [] },
+  ];
+  const byId = (id: string) => media.find((item) => item.id === id) ?? null;
+  const mediaSubgraphs = {
+    catalog: {
+      typeDefs: `${link2}
+        type Query { media: [Media] search: [SearchResult] book(id: ID!): Book }
+        union SearchResult = Book | Movie
+        interface Media @key(fields: "id") { id: ID! title: String }
+        type Chapter @shareable { title: String pages: Int }
+        type Book implements Media @key(fields: "id") { id: ID! title: String author: String chapters: [Chapter] }
+        type Movie implements Media @key(fields: "id") { id: ID! title: String director: String }`,
+      resolvers: {
+        Query: { media: () => media, search: () => [media[1], null, media[0]], book: (_: unknown, { id }: { id: string }) => byId(id) },
+        Media: { __resolveReference: ({ id }: { id: string }) => byId(id), __resolveType: (item: { __typename: string }) => item.__typename },
+        SearchResult: { __resolveType: (item: { __typename: string }) => item.__typename },
+        Book: { __resolveReference: ({ id }: { id: string }) => byId(id) },
+        Movie: { __resolveReference: ({ id }: { id: string }) => byId(id) },
+      },
+    },
+    ratings: {
+      typeDefs: `${link2}
+        type Query { topMedia: [Media] }
+        type Media @key(fields: "id") @interfaceObject { id: ID! rating: Float }`,
+      resolvers: {
+        Query: { topMedia: () => [{ id: 'm1' }, { id: 'gone' }, { id: 'b1' }] },
+        Media: {
+          __resolveReference: ({ id }: { id: string }) => (id === 'gone' ? null : { id }),
+          rating: ({ id }: { id: string }) => {
+            if (id === 'b2') throw new GraphQLError('no rating yet');
+            return id.length * 1.5;
+          },
+        },
+      },
+    },
+    reading: {
+      typeDefs: `${link2}
+        type Chapter @shareable { title: String pages: Int }
+        type Book @key(fields: "id") { id: ID! chapters: [Chapter] @external pageCount: Int @requires(fields: "chapters { pages }") }`,
+      resolvers: {
+        Book: { pageCount: ({ chapters }: { chapters: { pages: number }[] }) => chapters.reduce((sum, chapter) => sum + chapter.pages, 0) },
+      },
+    },
+  };
+  const mediaGraph = composedGraph(mediaSubgraphs);
+  const mediaServices: ServiceMap = Object.fromEntries(
+    Object.entries(mediaSubgraphs).map(([name, { typeDefs, resolvers }]) => [name, new LocalGraphQLDataSource(buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }))]),
+  );
+
+  it('gives the gateway’s answers', async () => {
+    for (const query of [
+      '{ media { __typename id title rating ... on Book { pageCount chapters { pages } } } }',
+      '{ topMedia { id rating title ... on Book { author pageCount } ... on Movie { director } t: __typename } }',
+      '{ search { __typename ... on Book { title rating pageCount } ... on Movie { rating } } book(id: "b2") { rating pageCount } }',
+    ]) {
+      const ours = await expectSameAsGateway(query, {}, mediaServices, mediaGraph);
+      expect(ours.data).toBeDefined();
+    }
   });
 });
 
