@@ -358,6 +358,10 @@ describe('entity fetches that start together', () => {
     };
     const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: misindexing });
     expect(ours.errors?.filter((error) => error.message === 'past the end')).toHaveLength(2);
+    // Nor does a subgraph whose errors are not a list lose its fetches their own failure.
+    const unlisted = { process: async () => ({ data: null, errors: { message: 'not a list' } }) };
+    await expectSameAsGateway(query, {}, { ...serviceMap, inventory: unlisted as never });
+    await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: unlisted as never });
     // And a data source that answers nothing fails each fetch of the batch as it would have failed each alone.
     const nothing = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: { process: async () => null } as never });
     expect(nothing.errors?.map((error) => error.message)).toEqual(Array(2).fill("Cannot read properties of null (reading 'errors')"));

@@ -87,7 +87,8 @@ async function dispatch({ variables, send, parts }: Batch): Promise<void> {
     for (const part of parts) {
       const end = offset + part.representations.length;
       const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
-      const errors = answer.errors && errorsBetween(answer.errors, offset, end, representations.length);
+      // Errors that are not a list are no one's share either: each fetch fails on them as it would have alone.
+      const errors = Array.isArray(answer.errors) ? errorsBetween(answer.errors, offset, end, representations.length) : answer.errors;
       shares.push({ data, errors, extensions: answer.extensions });
       offset = end;
     }
