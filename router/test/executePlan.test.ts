@@ -362,6 +362,9 @@ describe('entity fetches that start together', () => {
     const unlisted = { process: async () => ({ data: null, errors: { message: 'not a list' } }) };
     await expectSameAsGateway(query, {}, { ...serviceMap, inventory: unlisted as never });
     await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: unlisted as never });
+    const holey = { process: async () => ({ data: null, errors: [null, 'text', { message: 'real' }] }) };
+    await expectSameAsGateway(query, {}, { ...serviceMap, inventory: holey as never });
+    await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: holey as never });
     // And a data source that answers nothing fails each fetch of the batch as it would have failed each alone.
     const nothing = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: { process: async () => null } as never });
     expect(nothing.errors?.map((error) => error.message)).toEqual(Array(2).fill("Cannot read properties of null (reading 'errors')"));

@@ -106,8 +106,9 @@ async function dispatch({ variables, send, parts }: Batch): Promise<void> {
 function errorsBetween(errors: readonly GraphQLFormattedError[], from: number, to: number, total: number): GraphQLFormattedError[] | undefined {
   const share: GraphQLFormattedError[] = [];
   for (const error of errors) {
-    const index = error.path?.[1];
-    if (error.path?.[0] !== '_entities' || !Number.isInteger(index) || (index as number) < 0 || (index as number) >= total) share.push(error);
+    // An error that is not an object names no entity: each fetch fails on it as it would have alone.
+    const index = error?.path?.[1];
+    if (error?.path?.[0] !== '_entities' || !Number.isInteger(index) || (index as number) < 0 || (index as number) >= total) share.push(error);
     else if ((index as number) >= from && (index as number) < to) share.push({ ...error, path: ['_entities', (index as number) - from, ...error.path.slice(2)] });
   }
   return share.length ? share : undefined;
