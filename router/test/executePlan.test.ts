@@ -329,6 +329,15 @@ describe('entity fetches that start together', () => {
     ]);
   });
 
+  it('never share a request with another operation’s fetches, even when both run at once', async () => {
+    const ours = counted();
+    const [first, second] = await Promise.all([outcome(executePlan, query, {}, ours.services), outcome(executePlan, query, {}, ours.services)]);
+    expect(ours.requests).toEqual({ products: 4, reviews: 2, inventory: 2 });
+    const theirs = await outcome(gatewayExecuteQueryPlan, query, {}, serviceMap);
+    expect(first).toEqual(theirs);
+    expect(second).toEqual(theirs);
+  });
+
   it('get only the errors of their own entities, re-indexed, and each the errors that name no entity', async () => {
     const batches = new EntityBatches();
     const sent: unknown[] = [];
