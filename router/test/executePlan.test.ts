@@ -202,7 +202,15 @@ describe('query plan execution', () => {
       }
     }
     fragment More on Product { ship: shippingEstimate reviews @include(if: $without) { body } }`;
-    for (const variables of [{}, { with: false, without: true, type: "User" }, { first: null }]) await expectSameAsGateway(query, variables);
+    for (const variables of [{}, { with: false, without: true, type: "User" }, { first: null, with: null }]) await expectSameAsGateway(query, variables);
+  });
+
+  it('keeps response names an object inherits (constructor, __proto__, toString) as the gateway does', async () => {
+    const ours = await expectSameAsGateway(`{
+      constructor: topProducts(first: 2) { toString: name hasOwnProperty: inStock __proto__: upc valueOf: reviews { constructor: author { __proto__: name } } }
+      __proto__: me { constructor: name }
+    }`);
+    expect(ours.data).toContain('"toString":"Table"');
   });
 
   it('reports a subgraph that answers with errors only, or with entities that do not match, and keeps the rest', async () => {
