@@ -365,7 +365,7 @@ describe('entity fetches that start together', () => {
     expect(clean.map((answer) => answer.errors)).toEqual([undefined, undefined]);
   });
 
-  it('each get an error whose entity index is in no one’s share (out of range, not an integer), as each would have alone', async () => {
+  it('each get what no one’s share holds as each would have alone: errors past the end or between indices, errors not a list or not objects, a rejection, no answer', async () => {
     const inventory = serviceMap.inventory!;
     const misindexing = {
       process: async (options: Parameters<typeof inventory.process>[0]) => {
@@ -382,6 +382,8 @@ describe('entity fetches that start together', () => {
     const holey = { process: async () => ({ data: null, errors: [null, 'text', { message: 'real' }] }) };
     await expectSameAsGateway(query, {}, { ...serviceMap, inventory: holey as never });
     await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: holey as never });
+    const rejecting = { process: async () => Promise.reject(new Error('inventory went away')) };
+    expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: rejecting })).errors?.map((error) => error.message)).toEqual(Array(2).fill('inventory went away'));
     // And a data source that answers nothing fails each fetch of the batch as it would have failed each alone.
     const nothing = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: { process: async () => null } as never });
     expect(nothing.errors?.map((error) => error.message)).toEqual(Array(2).fill("Cannot read properties of null (reading 'errors')"));
