@@ -114,7 +114,23 @@ const serviceMap: ServiceMap = Object.fromEntries(
 type Execute = typeof executePlan;
 
 /** What one execution gives, in a form two of them compare by. */
-async function outcome(execute: Execute, query: string, variables: Record<string, unknown>, services: ServiceMap) {
+/** A composed supergraph to plan over. */
+interface Graph {
+  supergraph: Supergraph;
+  apiSchema: ReturnType<Supergraph['apiSchema']>;
+  planner: QueryPlanner;
+}
+
+const graph: Graph = { supergraph, apiSchema, planner };
+
+function composedGraph(subgraphsOf: Record<string, { typeDefs: string }>): Graph {
+  const result = composeServices(Object.entries(subgraphsOf).map(([name, { typeDefs }]) => ({ name, typeDefs: parse(typeDefs), url: `http://${name}.invalid/graphql` })));
+  if (!result.supergraphSdl) throw new Error(`composition failed: ${result.errors?.map((error) => error.message).join('; ')}`);
+  const built = Supergraph.build(result.supergraphSdl);
+  return { supergraph: built, apiSchema: built.apiSchema(), planner: new QueryPlanner(built) };
+}
+
+async function outcome(execute: Execute, query: string, variables: Record<string, unknown>, services: ServiceMap, { supergraph, apiSchema, planner }: Graph = graph) {
   const document = parse(query);
   const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document));
   const operationContext = buildOperationContext({ schema: apiSchema.toGraphQLJSSchema(), operationDocument: document });
@@ -132,9 +148,9 @@ async function outcome(execute: Execute, query: string, variables: Record<string
   }
 }
 
-async function expectSameAsGateway(query: string, variables: Record<string, unknown> = {}, services = serviceMap) {
-  const ours = await outcome(executePlan, query, variables, services);
-  expect(ours).toEqual(await outcome(gatewayExecuteQueryPlan, query, variables, services));
+async function expectSameAsGateway(query: string, variables: Record<string, unknown> = {}, services = serviceMap, over = graph) {
+  const ours = await outcome(executePlan, query, variables, services, over);
+  expect(ours).toEqual(await outcome(gatewayExecuteQueryPlan, query, variables, services, over));
   return ours;
 }
 
@@ -176,6 +192,27 @@ describe('query plan execution', () => {
     fragment Stock on Product { inStock shippingEstimate }`);
   });
 
+  it('reads defaults of variables in conditions on fragments and in introspection, and aliases on entity fields', async () => {
+    const query = `query Q($with: Boolean = true, $without: Boolean = false, $type: String = "Product", $first: Int = 2) {
+      t: __type(name: $type) { name fields(includeDeprecated: $with) { name } }
+      topProducts(first: $first) {
+        ... on Product @include(if: $with) { n: name stock: inStock }
+        ...More @skip(if: $without)
+        ... @skip(if: $with) { price }
+      }
+    }
+    fragment More on Product { ship: shippingEstimate reviews @include(if: $without) { body } }`;
+    for (const variables of [{}, { with: false, without: true, type: "User" }, { first: null, with: null }]) await expectSameAsGateway(query, variables);
+  });
+
+  it('keeps response names an object inherits (constructor, __proto__, toString) as the gateway does', async () => {
+    const ours = await expectSameAsGateway(`{
+      constructor: topProducts(first: 2) { toString: name hasOwnProperty: inStock __proto__: upc valueOf: reviews { constructor: author { __proto__: name } } }
+      __proto__: me { constructor: name }
+    }`);
+    expect(ours.data).toContain('"toString":"Table"');
+  });
+
   it('reports a subgraph that answers with errors only, or with entities that do not match, and keeps the rest', async () => {
     const query = '{ topProducts { name inStock shippingEstimate } }';
     const failing = { process: async () => ({ errors: [{ message: 'inventory is down', path: ['_entities', 1, 'inStock'] }, { message: '' }] }) };
@@ -189,6 +226,89 @@ describe('query plan execution', () => {
     expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: throwing })).errors?.map((error) => error.message)).toContain('inventory client broke');
     const short = { process: async () => ({ data: { _entities: [{ inStock: true }] } }) };
     expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: short })).errors?.[0]?.message).toBe('Expected "data._entities" to contain 3 elements');
+  });
+});
+
+describe('@interfaceObject, abstract types across subgraphs and @requires of lists of objects', () => {
+  const link2 = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@shareable", "@interfaceObject"])';
+  const media = [
+    { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert', chapters: [{ title: 'One', pages: 10 }, { title: 'Two', pages: 32 }] },
+    { __typename: 'Movie', id: 'm1', title: 'Alien', director: 'Scott' },
+    { __typename: 'Book', id: 'b2', title: 'Empty', author: 'Nobody', chapters: [] },
+  ];
+  const byId = (id: string) => media.find((item) => item.id === id) ?? null;
+  const mediaSubgraphs = {
+    catalog: {
+      typeDefs: `${link2}
+        type Query { media: [Media] search: [SearchResult] book(id: ID!): Book }
+        union SearchResult = Book | Movie
+        interface Media @key(fields: "id") { id: ID! title: String }
+        type Chapter @shareable { title: String pages: Int }
+        type Book implements Media @key(fields: "id") { id: ID! title: String author: String chapters: [Chapter] }
+        type Movie implements Media @key(fields: "id") { id: ID! title: String director: String }`,
+      resolvers: {
+        Query: { media: () => media, search: () => [media[1], null, media[0]], book: (_: unknown, { id }: { id: string }) => byId(id) },
+        Media: { __resolveReference: ({ id }: { id: string }) => byId(id), __resolveType: (item: { __typename: string }) => item.__typename },
+        SearchResult: { __resolveType: (item: { __typename: string }) => item.__typename },
+        Book: { __resolveReference: ({ id }: { id: string }) => byId(id) },
+        Movie: { __resolveReference: ({ id }: { id: string }) => byId(id) },
+      },
+    },
+    ratings: {
+      typeDefs: `${link2}
+        type Query { topMedia: [Media] }
+        type Media @key(fields: "id") @interfaceObject { id: ID! rating: Float }`,
+      resolvers: {
+        Query: { topMedia: () => [{ id: 'm1' }, { id: 'gone' }, { id: 'b1' }] },
+        Media: {
+          __resolveReference: ({ id }: { id: string }) => (id === 'gone' ? null : { id }),
+          rating: ({ id }: { id: string }) => {
+            if (id === 'b2') throw new GraphQLError('no rating yet');
+            return id.length * 1.5;
+          },
+        },
+      },
+    },
+    reading: {
+      typeDefs: `${link2}
+        type Chapter @shareable { title: String pages: Int }
+        type Book @key(fields: "id") { id: ID! chapters: [Chapter] @external pageCount: Int @requires(fields: "chapters { pages }") }`,
+      resolvers: {
+        Book: { pageCount: ({ chapters }: { chapters: { pages: number }[] }) => chapters.reduce((sum, chapter) => sum + chapter.pages, 0) },
+      },
+    },
+  };
+  const mediaGraph = composedGraph(mediaSubgraphs);
+  const mediaServices: ServiceMap = Object.fromEntries(
+    Object.entries(mediaSubgraphs).map(([name, { typeDefs, resolvers }]) => [name, new LocalGraphQLDataSource(buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }))]),
+  );
+
+  it('gives the gateway’s answers', async () => {
+    for (const query of [
+      '{ media { __typename id title rating ... on Book { pageCount chapters { pages } } } }',
+      '{ topMedia { id rating title ... on Book { author pageCount } ... on Movie { director } t: __typename } }',
+      '{ search { __typename ... on Book { title rating pageCount } ... on Movie { rating } } book(id: "b2") { rating pageCount } }',
+    ]) {
+      const ours = await expectSameAsGateway(query, {}, mediaServices, mediaGraph);
+      expect(ours.data).toBeDefined();
+    }
+  });
+});
+
+describe('data sources that break the promise', () => {
+  it('reports a data source that throws at once, or answers without a promise, as the gateway does (no hang)', async () => {
+    const query = '{ topProducts { name inStock } }';
+    const within = <T>(promise: Promise<T>) => Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('hung')), 2000))]);
+    const throwing = { process: () => { throw new Error('inventory refused at once'); } };
+    const ours = await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: throwing as never }));
+    expect(ours.errors?.map((error) => error.message)).toEqual(['inventory refused at once']);
+    for (const nothing of [null, undefined]) {
+      const empty = { process: async () => nothing };
+      await expectSameAsGateway(query, {}, { ...serviceMap, inventory: empty as never });
+      await expectSameAsGateway(query, {}, { ...serviceMap, products: empty as never });
+    }
+    const sync = { process: () => ({ data: { _entities: [{ inStock: true }, { inStock: false }, { inStock: true }] } }) };
+    expect(JSON.parse((await within(expectSameAsGateway(query, {}, { ...serviceMap, inventory: sync as never }))).data!).topProducts[1].inStock).toBe(false);
   });
 });
 
@@ -224,6 +344,15 @@ describe('entity fetches that start together', () => {
     ]);
   });
 
+  it('never share a request with another operation’s fetches, even when both run at once', async () => {
+    const ours = counted();
+    const [first, second] = await Promise.all([outcome(executePlan, query, {}, ours.services), outcome(executePlan, query, {}, ours.services)]);
+    expect(ours.requests).toEqual({ products: 4, reviews: 2, inventory: 2 });
+    const theirs = await outcome(gatewayExecuteQueryPlan, query, {}, serviceMap);
+    expect(first).toEqual(theirs);
+    expect(second).toEqual(theirs);
+  });
+
   it('get only the errors of their own entities, re-indexed, and each the errors that name no entity', async () => {
     const batches = new EntityBatches();
     const sent: unknown[] = [];
@@ -241,6 +370,30 @@ describe('entity fetches that start together', () => {
     expect(shares.map((answer) => answer.errors?.map((error) => error.message))).toEqual([['everyone', 'whole list'], ['everyone', 'whole list']]);
     const clean = await Promise.all([batches.fetch('k', {}, [1], async () => ({ data: { _entities: [1, 2] } })), batches.fetch('k', {}, [2], async () => ({}))]);
     expect(clean.map((answer) => answer.errors)).toEqual([undefined, undefined]);
+  });
+
+  it('each get what no one’s share holds as each would have alone: errors past the end or between indices, errors not a list or not objects, a rejection, no answer', async () => {
+    const inventory = serviceMap.inventory!;
+    const misindexing = {
+      process: async (options: Parameters<typeof inventory.process>[0]) => {
+        const answer = await inventory.process(options);
+        return { ...answer, errors: [{ message: 'past the end', path: ['_entities', 99, 'inStock'] }, { message: 'between', path: ['_entities', 0.5, 'inStock'] }] };
+      },
+    };
+    const ours = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: misindexing });
+    expect(ours.errors?.filter((error) => error.message === 'past the end')).toHaveLength(2);
+    // Nor does a subgraph whose errors are not a list lose its fetches their own failure.
+    const unlisted = { process: async () => ({ data: null, errors: { message: 'not a list' } }) };
+    await expectSameAsGateway(query, {}, { ...serviceMap, inventory: unlisted as never });
+    await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: unlisted as never });
+    const holey = { process: async () => ({ data: null, errors: [null, 'text', { message: 'real' }] }) };
+    await expectSameAsGateway(query, {}, { ...serviceMap, inventory: holey as never });
+    await expectSameAsGateway('{ topProducts { name inStock } }', {}, { ...serviceMap, inventory: holey as never });
+    const rejecting = { process: async () => Promise.reject(new Error('inventory went away')) };
+    expect((await expectSameAsGateway(query, {}, { ...serviceMap, inventory: rejecting })).errors?.map((error) => error.message)).toEqual(Array(2).fill('inventory went away'));
+    // And a data source that answers nothing fails each fetch of the batch as it would have failed each alone.
+    const nothing = await expectSameAsGateway(query, {}, { ...serviceMap, inventory: { process: async () => null } as never });
+    expect(nothing.errors?.map((error) => error.message)).toEqual(Array(2).fill("Cannot read properties of null (reading 'errors')"));
   });
 
   it('each get the errors of a subgraph that names no entity, as each would have alone', async () => {

@@ -16,15 +16,17 @@ export interface Cursor {
  * client's response. An `_entities` error names an entity by its index in
  * the representations sent; it is mapped back to where that entity is.
  */
-export function downstreamError(error: GraphQLFormattedError, fetch: FetchNode, cursor: Cursor, hydrated: { paths?: ResponsePath[] }): GraphQLError {
-  const message = error.message || `Error while fetching subquery from service "${fetch.serviceName}"`;
+export function downstreamError(originalError: GraphQLFormattedError, fetch: FetchNode, cursor: Cursor, hydrated: { paths?: ResponsePath[] }): GraphQLError {
+  // Destructured first under the gateway's name: an error that is not an object (null) fails as the gateway's does.
+  const { message: given, extensions } = originalError;
+  const message = given || `Error while fetching subquery from service "${fetch.serviceName}"`;
   const options = {
-    originalError: error as Error,
-    path: responsePathOf(error.path, fetch, cursor, hydrated),
-    extensions: { ...error.extensions, serviceName: fetch.serviceName },
+    originalError: originalError as Error,
+    path: responsePathOf(originalError.path, fetch, cursor, hydrated),
+    extensions: { ...extensions, serviceName: fetch.serviceName },
   };
-  const codeDef = errorCodeDef(error as GraphQLError);
-  if (!codeDef && error.extensions?.code) return new GraphQLError(message, options);
+  const codeDef = errorCodeDef(originalError as GraphQLError);
+  if (!codeDef && extensions?.code) return new GraphQLError(message, options);
   return (codeDef ?? ERRORS.DOWNSTREAM_SERVICE_ERROR).err(message, options);
 }
 

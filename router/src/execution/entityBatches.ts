@@ -57,37 +57,59 @@ export class EntityBatches {
   }
 }
 
+/**
+ * Sends a batch and gives each fetch its share. Never rejects: whatever goes
+ * wrong (a data source that throws before returning a promise, or answers
+ * something that is not an answer) rejects the fetches still waiting, as it
+ * would have failed each alone, instead of leaving them pending forever.
+ */
 async function dispatch({ variables, send, parts }: Batch): Promise<void> {
-  const representations = parts.length === 1 ? parts[0]!.representations : parts.flatMap((part) => part.representations);
-  let answer: SubgraphAnswer;
+  let resolved = 0;
   try {
-    // Awaited inside try: a data source that throws instead of rejecting fails its fetches, never leaves them waiting.
-    answer = await send({ ...variables, representations });
+    if (parts.length === 1) {
+      const answer = await send({ ...variables, representations: parts[0]!.representations });
+      resolved = 1;
+      parts[0]!.resolve(answer);
+      return;
+    }
+    const representations = parts.flatMap((part) => part.representations);
+    const answer = await send({ ...variables, representations });
+    if (answer === null || typeof answer !== 'object') {
+      // No answer at all: each fetch fails on it as it would have alone.
+      for (; resolved < parts.length; resolved++) parts[resolved]!.resolve(answer);
+      return;
+    }
+    const entities = answer.data?._entities;
+    // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
+    const split = Array.isArray(entities) && entities.length === representations.length;
+    const shares: SubgraphAnswer[] = [];
+    let offset = 0;
+    for (const part of parts) {
+      const end = offset + part.representations.length;
+      const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
+      // Errors that are not a list are no one's share either: each fetch fails on them as it would have alone.
+      const errors = Array.isArray(answer.errors) ? errorsBetween(answer.errors, offset, end, representations.length) : answer.errors;
+      shares.push({ data, errors, extensions: answer.extensions });
+      offset = end;
+    }
+    for (; resolved < parts.length; resolved++) parts[resolved]!.resolve(shares[resolved]!);
   } catch (error) {
-    for (const part of parts) part.reject(error);
-    return;
-  }
-  if (parts.length === 1) return parts[0]!.resolve(answer);
-  const entities = answer.data?._entities;
-  // A list of another length is no one's share: each fetch finds it wrong, as it would have alone.
-  const split = Array.isArray(entities) && entities.length === representations.length;
-  let offset = 0;
-  for (const part of parts) {
-    const end = offset + part.representations.length;
-    const data = answer.data && split ? { ...answer.data, _entities: (entities as unknown[]).slice(offset, end) } : answer.data;
-    const errors = answer.errors && errorsBetween(answer.errors, offset, end);
-    part.resolve({ data, errors, extensions: answer.extensions });
-    offset = end;
+    for (; resolved < parts.length; resolved++) parts[resolved]!.reject(error);
   }
 }
 
-/** The errors of entities `from` to `to` (re-indexed from 0), and those that name no entity. */
-function errorsBetween(errors: readonly GraphQLFormattedError[], from: number, to: number): GraphQLFormattedError[] | undefined {
+/**
+ * The errors of entities `from` to `to` (re-indexed from 0), and those that
+ * name no entity of the batch (no `_entities` index, or one that is not an
+ * integer below `total`): each fetch would have had those alone.
+ */
+function errorsBetween(errors: readonly GraphQLFormattedError[], from: number, to: number, total: number): GraphQLFormattedError[] | undefined {
   const share: GraphQLFormattedError[] = [];
   for (const error of errors) {
-    const index = error.path?.[1];
-    if (error.path?.[0] !== '_entities' || typeof index !== 'number') share.push(error);
-    else if (index >= from && index < to) share.push({ ...error, path: ['_entities', index - from, ...error.path.slice(2)] });
+    // An error that is not an object names no entity: each fetch fails on it as it would have alone.
+    const index = error?.path?.[1];
+    if (error?.path?.[0] !== '_entities' || !Number.isInteger(index) || (index as number) < 0 || (index as number) >= total) share.push(error);
+    else if ((index as number) >= from && (index as number) < to) share.push({ ...error, path: ['_entities', (index as number) - from, ...error.path.slice(2)] });
   }
   return share.length ? share : undefined;
 }

@@ -218,10 +218,13 @@ function send(run: Run, fetch: FetchNode, cursor: Cursor, variables: Record<stri
 }
 
 /** The data of a fetch's answer; its errors go to the operation's, at their paths in the response. */
-function reported(run: Run, fetch: FetchNode, cursor: Cursor, { data, errors, extensions }: SubgraphAnswer): Record<string, unknown> | null | undefined {
-  if (errors) {
+function reported(run: Run, fetch: FetchNode, cursor: Cursor, response: SubgraphAnswer): Record<string, unknown> | null | undefined {
+  // Read as the gateway reads it, under its names: an answer that is none (null), or errors
+  // that are not a list, fail with the gateway's own TypeError messages.
+  if (response.errors) {
+    const { errors, extensions } = response;
     const hydrated = {};
-    run.errors.push(...errors.map((error) => downstreamError(error, fetch, cursor, hydrated)));
+    run.errors.push(...response.errors.map((error) => downstreamError(error, fetch, cursor, hydrated)));
     // Apollo Server's usage reporting reads where subgraph errors were when the subgraph sent no trace.
     if (!extensions?.ftv1) {
       const paths = errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
@@ -230,7 +233,7 @@ function reported(run: Run, fetch: FetchNode, cursor: Cursor, { data, errors, ex
       else metrics.nonFtv1ErrorPaths = paths;
     }
   }
-  return data;
+  return response.data;
 }
 
 /** The response from the merged data (shapeResponse); its errors go in `extensions.valueCompletion` when the fetches had none, as the gateway does. */
