@@ -1,5 +1,5 @@
 import { operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
-import type { executeQueryPlan, ServiceMap } from '@apollo/gateway';
+import type { executeQueryPlan, GraphQLDataSource, ServiceMap } from '@apollo/gateway';
 import { evaluateCondition, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
@@ -142,7 +142,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       const variables = variablesOf(fetch, run.requestContext.request.variables);
       const outputRewrites = fetch.outputRewrites as Rewrites;
       if (!fetch.requires) {
-        const data = reported(run, fetch, cursor, await send(run, fetch, cursor, variables));
+        const data = reported(run, fetch, cursor, await send(run, service, fetch, cursor, variables));
         if (data) applyRewrites(run.supergraphSchema, outputRewrites, data);
         for (const entity of entities) mergeInto(entity, data);
         return;
@@ -158,7 +158,7 @@ function executeFetch(run: Run, fetch: FetchNode, cursor: Cursor): Promise<void>
       }
       if (representations.length < 1) return;
       if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-      const answer = await run.batches.fetch(`${batchKeyOf(fetch)}\n${JSON.stringify(variables)}`, variables, representations, (batched) => send(run, fetch, cursor, batched));
+      const answer = await run.batches.fetch(`${batchKeyOf(fetch)}\n${JSON.stringify(variables)}`, variables, representations, (batched) => send(run, service, fetch, cursor, batched));
       const data = reported(run, fetch, cursor, answer);
       if (!data) return;
       const received = data._entities;
@@ -205,9 +205,9 @@ function variablesOf(fetch: FetchNode, given: Record<string, unknown> | undefine
   return variables;
 }
 
-function send(run: Run, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<SubgraphAnswer> {
+function send(run: Run, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<SubgraphAnswer> {
   const { requestContext } = run;
-  return run.serviceMap[fetch.serviceName]!.process({
+  return service.process({
     kind: 'incoming operation' as never,
     request: { query: fetch.operation, variables, operationName: fetch.operationName, http: undefined },
     incomingRequestContext: requestContext,

@@ -213,8 +213,8 @@ function applySteps(shaping: Shaping, steps: Step[], input: Record<string, unkno
     if (step.isTypename) {
       if (outputValue !== undefined) continue;
       if (inputValue === null && responseName !== '__typename') inputValue = input.__typename ?? null;
-      const typename = typeof inputValue === 'string' && shaping.types.exists(inputValue) ? inputValue : parentType;
-      if (!shaping.types.isObject(typename)) return true;
+      const typename = typeof inputValue === 'string' && shaping.types.kindOf(inputValue) !== undefined ? inputValue : parentType;
+      if (shaping.types.kindOf(typename) !== 'object') return true;
       output[responseName] = typename;
       continue;
     }
@@ -284,7 +284,8 @@ function completeValue(shaping: Shaping, shape: ValueShape, outputValue: unknown
       if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value ${typename} for __typename at ${shaping.path}`);
       let objectType = (shape.type as NamedType).name;
       if (typename) {
-        if (!shaping.types.isComposite(typename)) {
+        const kind = shaping.types.kindOf(typename);
+        if (kind !== 'object' && kind !== 'abstract') {
           shaping.errors.push(
             ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(shaping.path, shape.type, parentType)}.`, { path: [...shaping.path] }),
           );
@@ -319,29 +320,33 @@ function describeLast(path: (string | number)[], type: Type, parentType: string)
  * schema: the supergraph's API schema lives until the next reload.
  */
 interface SchemaTypes {
-  exists(name: string): boolean;
-  isObject(name: string): boolean;
-  isComposite(name: string): boolean;
+  /** The kind of the type named `name`, undefined when the schema has none. */
+  kindOf(name: string): TypeKind | undefined;
   /** Whether a fragment on `condition` applies to a value of type `name`. */
   applies(condition: CompositeType, name: string): boolean;
-
 }
+
+/** An object type, an interface or union, or anything else (scalars, enums, inputs). */
+type TypeKind = 'object' | 'abstract' | 'other';
 
 const typesBySchema = new WeakMap<Schema, SchemaTypes>();
 
 function typesOf(schema: Schema): SchemaTypes {
   let types = typesBySchema.get(schema);
   if (!types) {
+    // Keyed by names of the schema only: a __typename a subgraph makes up is looked up, never kept.
+    const kinds = new Map<string, TypeKind>();
     const subtypes = new Map<CompositeType, Map<string, boolean>>();
     types = {
-      exists: (name) => schema.type(name) !== undefined,
-      isObject: (name) => {
-        const type = schema.type(name);
-        return type !== undefined && isObjectType(type);
-      },
-      isComposite: (name) => {
-        const type = schema.type(name);
-        return type !== undefined && isCompositeType(type);
+      kindOf(name) {
+        let kind = kinds.get(name);
+        if (kind === undefined) {
+          const type = schema.type(name);
+          if (type === undefined) return undefined;
+          kind = isObjectType(type) ? 'object' : isCompositeType(type) ? 'abstract' : 'other';
+          kinds.set(name, kind);
+        }
+        return kind;
       },
       applies(condition, name) {
         let ofCondition = subtypes.get(condition);
@@ -349,7 +354,8 @@ function typesOf(schema: Schema): SchemaTypes {
         let applies = ofCondition.get(name);
         if (applies === undefined) {
           const type = schema.type(name);
-          applies = type !== undefined && isSubtype(condition, type);
+          if (type === undefined) return false;
+          applies = isSubtype(condition, type);
           ofCondition.set(name, applies);
         }
         return applies;
