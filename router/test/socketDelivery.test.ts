@@ -1,7 +1,8 @@
-import type { Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { PubSub } from 'graphql-subscriptions';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { createMemoryEventSink } from '@supergraph/bridge';
 import { createEvent, createLogger, MemoryEventHistory, type EventEnvelope } from '@supergraph/common';
@@ -15,83 +16,115 @@ import { waitFor } from '../../test/kit/waitFor.ts';
 // subscriptions.test.ts.
 const logger = createLogger('test', 'silent');
 
-/** A WebSocket that records what is sent on it, and calls each send's callback only when told to (the OS took it). */
-function fakeSocket() {
-  const sent: string[] = [];
-  const callbacks: (() => void)[] = [];
-  const writes: string[][] = [];
-  let corked: string[] | null = null;
-  const socket = {
-    readyState: WebSocket.OPEN,
-    send: (data: string, callback: () => void) => {
-      sent.push(data);
-      if (corked) corked.push(data);
-      else writes.push([data]);
-      callbacks.push(callback);
-    },
-  };
-  const connection = {
-    cork: () => void (corked = []),
-    uncork: () => {
-      writes.push(corked!);
-      corked = null;
-    },
-  };
+/**
+ * A real WebSocket pair over loopback: the server's end (and the connection
+ * under it) to deliver on, what the client end received, and how many times
+ * the connection was written to.
+ */
+async function socketPair() {
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<{ socket: WebSocket; connection: Socket }>((resolve) => wss.once('connection', (socket, request) => resolve({ socket, connection: request.socket })));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const received: string[] = [];
+  client.on('message', (data) => received.push(data.toString()));
+  await new Promise((resolve) => client.once('open', resolve));
+  const { socket, connection } = await accepted;
+  let writes = 0;
+  const write = connection.write.bind(connection) as (...args: unknown[]) => boolean;
+  connection.write = ((...args: unknown[]) => (writes++, write(...args))) as typeof connection.write;
   return {
-    socket: socket as unknown as WebSocket,
-    connection: connection as unknown as Socket,
-    sent,
-    /** The messages of each write to the connection. */
-    writes,
-    writeAll: () => callbacks.splice(0).forEach((callback) => callback()),
+    socket,
+    connection,
+    received,
+    writes: () => writes,
+    close: async () => {
+      client.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('socket delivery', () => {
-  it('serializes a result once and sends each subscription a graphql-ws next message with its own id', async () => {
+  it('serializes a result once and sends each subscription a graphql-ws next message with its own id, one write per socket', async () => {
     let formatted = 0;
     const delivery = createSocketDelivery((result) => (formatted++, result));
-    const [a, b] = [fakeSocket(), fakeSocket()];
+    const [a, b] = await Promise.all([socketPair(), socketPair()]);
     const deliveries = [delivery.to(a.socket, a.connection, '1', () => true), delivery.to(a.socket, a.connection, 'a"b', () => true), delivery.to(b.socket, b.connection, '1', () => true)];
     const result: ExecutionResult = { data: { noteCreated: { id: 'n1', title: 'é "quoted" ✓' } }, extensions: { event: { id: 'e1' } } };
 
     for (const deliver of deliveries) expect(deliver(result)).toBe(true);
-    expect(a.sent).toEqual([]);
-    await nextTurn();
+    expect(a.writes()).toBe(0);
+    await waitFor('every message', () => a.received.length === 2 && b.received.length === 1);
 
     expect(formatted).toBe(1);
-    // Byte for byte what graphql-ws would have sent.
-    expect(a.sent).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result }), JSON.stringify({ id: 'a"b', type: 'next', payload: result })]);
-    expect(b.sent).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result })]);
+    // Byte for byte what graphql-ws would have sent, in text frames the client reads.
+    expect(a.received).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result }), JSON.stringify({ id: 'a"b', type: 'next', payload: result })]);
+    expect(b.received).toEqual([JSON.stringify({ id: '1', type: 'next', payload: result })]);
     // A socket's messages leave in one write.
-    expect(a.writes).toHaveLength(1);
+    expect(a.writes()).toBe(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('frames payloads of every length class, and keeps them in order with what ws sends itself', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    const deliver = delivery.to(a.socket, a.connection, '1', () => true);
+    // Frames of under 126 bytes, under 64 KiB (16-bit length) and over (64-bit length).
+    const results: ExecutionResult[] = [{ data: {} }, { data: { text: 'x'.repeat(1_000) } }, { data: { text: 'ü'.repeat(40_000) } }];
+    for (const result of results) deliver(result);
+    delivery.flush(a.socket);
+    a.socket.send('sent by ws');
+    await waitFor('every message', () => a.received.length === 4);
+    expect(a.received).toEqual([...results.map((payload) => JSON.stringify({ id: '1', type: 'next', payload })), 'sent by ws']);
+    await a.close();
   });
 
   it('writes what waits when flushed, before graphql-ws sends its own message, and drops results of an operation that is over', async () => {
     const delivery = createSocketDelivery((result) => result);
-    const a = fakeSocket();
+    const a = await socketPair();
     let current = true;
     const deliver = delivery.to(a.socket, a.connection, '1', () => current);
     deliver({ data: { n: 1 } });
     delivery.flush(a.socket);
-    expect(a.sent.map((message) => JSON.parse(message).payload)).toEqual([{ data: { n: 1 } }]);
+    expect(a.writes()).toBe(1);
     current = false;
     expect(deliver({ data: { n: 2 } })).toBe(true);
     await nextTurn();
-    expect(a.sent).toHaveLength(1);
+    a.socket.send('after');
+    await waitFor('the messages', () => a.received.length === 2);
+    expect(a.received.map((message) => (message === 'after' ? message : JSON.parse(message).payload))).toEqual([{ data: { n: 1 } }, 'after']);
+    await a.close();
   });
 
   it(`tells the hub a subscription is behind once ${SUBSCRIBER_BUFFER} of its messages are not written`, async () => {
     const delivery = createSocketDelivery((result) => result);
-    const a = fakeSocket();
+    const a = await socketPair();
     const deliver = delivery.to(a.socket, a.connection, '1', () => true);
     for (let i = 0; i < SUBSCRIBER_BUFFER; i++) expect(deliver({ data: { n: i } })).toBe(true);
     expect(deliver({ data: { n: -1 } })).toBe(false);
-    await nextTurn();
-    a.writeAll();
+    // Once the operating system has taken them, there is room again.
+    await waitFor('the messages', () => a.received.length === SUBSCRIBER_BUFFER);
     expect(deliver({ data: { n: SUBSCRIBER_BUFFER } })).toBe(true);
+    await a.close();
+  });
+
+  it('sends nothing to a socket that closed while its messages waited', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    const deliver = delivery.to(a.socket, a.connection, '1', () => true);
+    deliver({ data: { n: 1 } });
+    a.socket.close(1000);
+    // ws writes its close frame at once; nothing may follow it.
+    const closeWrites = a.writes();
+    await nextTurn();
+    expect(a.writes()).toBe(closeWrites);
+    expect(a.received).toEqual([]);
+    await a.close();
   });
 });
 
