@@ -96,7 +96,8 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
       routerCpuSeconds: () => cpuSeconds(router.child.pid!),
       routerRssKb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${router.child.pid}/status`, 'utf8'))![1]),
       createNote: async (i) => {
-        await post({ query: `mutation { createNote(input: { title: "bench ${i}", content: "." }) { id } }` }, token);
+        // One document with variables, as a client sends it: the router plans it once, not once per note.
+        await post({ query: 'mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }', variables: { input: { title: `bench ${i}`, content: '.' } } }, token);
       },
       stop,
     };

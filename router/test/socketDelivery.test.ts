@@ -37,6 +37,7 @@ async function socketPair() {
   return {
     socket,
     connection,
+    client,
     received,
     writes: () => writes,
     close: async () => {
@@ -81,6 +82,29 @@ describe('socket delivery', () => {
     a.socket.send('sent by ws');
     await waitFor('every message', () => a.received.length === 4);
     expect(a.received).toEqual([...results.map((payload) => JSON.stringify({ id: '1', type: 'next', payload })), 'sent by ws']);
+    await a.close();
+  });
+
+  it('gives a reader that fell behind every message, in order, from a buffer of its own', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    const deliver = delivery.to(a.socket, a.connection, '1', () => true);
+    const large = (n: number): ExecutionResult => ({ data: { n, text: 'x'.repeat(200_000) } });
+    a.client.pause();
+    let sent = 0;
+    // Until the operating system takes no more and the connection holds bytes itself; then some more.
+    while (a.connection.writableLength === 0 && sent < 200) {
+      deliver(large(sent++));
+      await nextTurn();
+    }
+    expect(a.connection.writableLength).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) {
+      deliver(large(sent++));
+      await nextTurn();
+    }
+    a.client.resume();
+    await waitFor('every message', () => a.received.length === sent);
+    expect(a.received.map((message) => JSON.parse(message).payload.data.n)).toEqual(Array.from({ length: sent }, (_, n) => n));
     await a.close();
   });
 

@@ -4,26 +4,59 @@ import { MessageType } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { SUBSCRIBER_BUFFER, type Delivery } from './subscriptionHub.ts';
 
-/** A socket's frames waiting for the next write, and what to call once each is written. */
+/** A socket's messages waiting for the next write (each its subscription's prefix and the shared payload), and what to call once each is written. */
 interface Outbox {
   socket: WebSocket;
   /** The connection under the WebSocket (the upgrade request's). */
   connection: Socket;
-  frames: Buffer[];
+  heads: Buffer[];
+  payloads: Buffer[];
   written: (() => void)[];
 }
 
-const CLOSE_BRACE = Buffer.from('}');
+const CLOSE_BRACE = 0x7d;
 
-/** The header of an unmasked, unfragmented text frame (RFC 6455 §5.2) carrying `length` bytes. */
-function textFrameHeader(length: number): Buffer {
-  if (length < 126) return Buffer.from([0x81, length]);
-  if (length < 65_536) return Buffer.from([0x81, 126, length >> 8, length & 0xff]);
-  const header = Buffer.alloc(10);
-  header[0] = 0x81;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
+/** The bytes of an unmasked, unfragmented text frame (RFC 6455 §5.2) carrying `length` bytes, before them. */
+const headerLength = (length: number) => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+
+/** The bytes `outbox`'s frames take: each message is `head`, `payload` and a closing brace. */
+function framesLength(outbox: Outbox): number {
+  let total = 0;
+  for (let i = 0; i < outbox.heads.length; i++) {
+    const length = outbox.heads[i]!.length + outbox.payloads[i]!.length + 1;
+    total += headerLength(length) + length;
+  }
+  return total;
+}
+
+/** `outbox`'s frames in a buffer of their own. */
+function ownFrames(outbox: Outbox): Buffer {
+  const frames = Buffer.allocUnsafe(framesLength(outbox));
+  encodeFrames(outbox, frames, 0);
+  return frames;
+}
+
+/** Writes `outbox`'s messages as text frames into `into` from `offset`; returns where they end. */
+function encodeFrames(outbox: Outbox, into: Buffer, offset: number): number {
+  for (let i = 0; i < outbox.heads.length; i++) {
+    const head = outbox.heads[i]!;
+    const payload = outbox.payloads[i]!;
+    const length = head.length + payload.length + 1;
+    into[offset++] = 0x81; // FIN, text
+    if (length < 126) {
+      into[offset++] = length;
+    } else if (length < 65_536) {
+      into[offset++] = 126;
+      offset = into.writeUInt16BE(length, offset);
+    } else {
+      into[offset++] = 127;
+      offset = into.writeBigUInt64BE(BigInt(length), offset);
+    }
+    offset += head.copy(into, offset);
+    offset += payload.copy(into, offset);
+    into[offset++] = CLOSE_BRACE;
+  }
+  return offset;
 }
 
 /**
@@ -68,21 +101,38 @@ export function createSocketDelivery(format: (result: ExecutionResult) => unknow
   const waiting = new Set<Outbox>();
   let scheduled = false;
 
-  const write = (outbox: Outbox) => {
-    waiting.delete(outbox);
-    const { socket, connection, frames, written } = outbox;
-    if (frames.length === 0) return;
-    outbox.frames = [];
-    outbox.written = [];
+  /**
+   * Hands `outbox`'s frames to its connection, encoded into `shared` from
+   * `offset`; returns where they end there. A connection still holding
+   * earlier bytes (a slow reader) gets a buffer of its own: what it holds
+   * must not keep a whole turn's shared buffer alive.
+   */
+  const write = (outbox: Outbox, shared: Buffer, offset: number): number => {
+    const { socket, connection, written } = outbox;
     const done = () => {
       for (const callback of written) callback();
     };
-    if (socket.readyState !== WebSocket.OPEN) return done();
-    connection.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames), done);
+    let end = offset;
+    if (socket.readyState !== WebSocket.OPEN) done();
+    else if (connection.writableLength > 0) connection.write(ownFrames(outbox), done);
+    else {
+      end = encodeFrames(outbox, shared, offset);
+      connection.write(shared.subarray(offset, end), done);
+    }
+    outbox.heads = [];
+    outbox.payloads = [];
+    outbox.written = [];
+    return end;
   };
+  // Every socket's frames of a turn are encoded into one buffer: one allocation, not one (or more) per message.
   const writeWaiting = () => {
     scheduled = false;
-    for (const outbox of waiting) write(outbox);
+    let total = 0;
+    for (const outbox of waiting) total += framesLength(outbox);
+    const shared = Buffer.allocUnsafe(total);
+    let offset = 0;
+    for (const outbox of waiting) offset = write(outbox, shared, offset);
+    waiting.clear();
   };
 
   return {
@@ -103,11 +153,9 @@ export function createSocketDelivery(format: (result: ExecutionResult) => unknow
         if (unwritten >= SUBSCRIBER_BUFFER) return false;
         unwritten++;
         let outbox = outboxes.get(socket);
-        if (!outbox) outboxes.set(socket, (outbox = { socket, connection, frames: [], written: [] }));
-        const payload = payloadOf(result);
-        const length = head.length + payload.length + 1;
-        const header = textFrameHeader(length);
-        outbox.frames.push(Buffer.concat([header, head, payload, CLOSE_BRACE], header.length + length));
+        if (!outbox) outboxes.set(socket, (outbox = { socket, connection, heads: [], payloads: [], written: [] }));
+        outbox.heads.push(head);
+        outbox.payloads.push(payloadOf(result));
         outbox.written.push(written);
         waiting.add(outbox);
         if (!scheduled) {
@@ -124,7 +172,9 @@ export function createSocketDelivery(format: (result: ExecutionResult) => unknow
      */
     flush(socket: WebSocket): void {
       const outbox = outboxes.get(socket);
-      if (outbox) write(outbox);
+      if (!outbox || outbox.heads.length === 0) return;
+      waiting.delete(outbox);
+      write(outbox, ownFrames(outbox), 0);
     },
   };
 }
