@@ -84,6 +84,25 @@ describe('subscriptions over SSE', () => {
     expect(last.errors[0]).toMatchObject({ message: expect.stringMatching(/token expired/), extensions: { code: 'UNAUTHENTICATED' } });
     await waitFor('the subscription to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
   });
+  it('sends every stream of a group each result of a burst of events, in order, and its last result after them', async () => {
+    const { token } = await tokenExpiringIn(alice.id, 3);
+    const query = 'subscription($id: ID!) { noteDeleted(id: $id) { id } }';
+    const streams = [0, 1].map(() => subscribe(sseClient(stack.router.url, token), query, { id: 'burst' }));
+    await waitFor('the subscriptions', () => stack.router.subscriptions!.subscriberCount === 2, { timeoutMs: 5_000 });
+    await stack.router.subscriptions!.ready();
+    const versions = Array.from({ length: 30 }, (_, i) => i + 1);
+    await Promise.all(versions.map((version) => publish({ type: 'note.deleted', aggregateType: 'Note', aggregateId: 'burst', aggregateVersion: version, data: { noteId: 'burst', authorId: alice.id } }, alice.id)));
+    for (const stream of streams) {
+      const last = await stream.nth(versions.length + 1, 8_000);
+      expect(last.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      const live = stream.results.slice(0, versions.length);
+      expect(live.every((result) => result.data.noteDeleted.id === 'burst')).toBe(true);
+      // Each event once, in the order the hub received them.
+      expect(new Set(live.map((result) => result.extensions.event.id)).size).toBe(versions.length);
+    }
+    expect(streams[0]!.results.map((result) => result.extensions?.event?.id)).toEqual(streams[1]!.results.map((result) => result.extensions?.event?.id));
+    await waitFor('the streams to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
+  });
   // Found by hostile testing: graphql-sse refuses a GET mutation (405) after onSubscribe has counted the stream, and onComplete never runs.
   it('holds no connection for a mutation sent over GET (405)', async () => {
     const url = `${stack.router.url}?${new URLSearchParams({ query: 'mutation { createTag(name: "get") { id } }' })}`;

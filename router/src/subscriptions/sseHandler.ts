@@ -1,13 +1,13 @@
 import express from 'express';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { Response as SseResponse } from 'graphql-sse';
+import { print, type Response as SseResponse } from 'graphql-sse';
 import { createHandler } from 'graphql-sse/lib/use/express';
 import { appError, sessionFromAuthorization, unauthenticated, type Logger } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
 import { isRefused, type OperationStarter } from './operationStarter.ts';
 import { createSocketErrorFormatter } from './socketErrors.ts';
-import { SUBSCRIBER_BUFFER } from './subscriptionHub.ts';
+import { createTurnDelivery, perResult } from './turnDelivery.ts';
 import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
 
 export interface SseOptions {
@@ -19,20 +19,6 @@ export interface SseOptions {
 }
 
 const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
-
-/**
- * Counts what graphql-sse has handed the response so far: with the results
- * taken from the hub, it tells how far a stream's client is behind.
- */
-function countWrites(res: express.Response): () => number {
-  let written = 0;
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  res.write = ((...args: unknown[]) => {
-    written++;
-    return write(...args);
-  }) as typeof res.write;
-  return () => written;
-}
 
 /** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -50,11 +36,23 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function createSseHandler(options: SseOptions) {
   const { config, logger, limits } = options;
   const format = createSocketErrorFormatter(config, logger);
-  /** Per started operation (its context): what its stream counts against the caps, when its token expires, how much it has written. */
-  const streams = new WeakMap<object, { account: SocketAccount; expiresAt: number | undefined; written: () => number }>();
+  /** Per started operation (its context): what its stream counts against the caps, when its token expires, its response. */
+  const streams = new WeakMap<object, { account: SocketAccount; expiresAt: number | undefined; res: express.Response }>();
   /** How to end each stream open now: on shutdown, with a last result telling its client to reconnect. */
   const open = new Set<(result: ExecutionResult) => void>();
   let closing = false;
+  // Live results skip graphql-sse, which serializes each per stream and writes one at a time, each after the one
+  // before is flushed: the hub writes them (one serialization per group, every stream of it the same bytes).
+  const messageOf = perResult((result) => Buffer.from(print({ event: 'next', data: format.result(result) as ExecutionResult })));
+  const delivery = createTurnDelivery<express.Response, Buffer>({
+    isOpen: (res) => res.writable,
+    write: function write(res, messages, done) {
+      // graphql-sse writes the head once the stream has started, in the same turn; results come in a later one. Were one
+      // ever earlier, it waits: written before the head, it would send Node's default one.
+      if (!res.headersSent) return void setImmediate(() => (res.writable ? write(res, messages, done) : done()));
+      res.write(messages.length === 1 ? messages[0]! : Buffer.concat(messages), () => done());
+    },
+  });
 
   // Formatted as every other result is; graphql-sse sends it as the stream's one result (it needs `data` to tell a result).
   const refusal = (errors: readonly GraphQLError[]) => ({ data: null, errors: format.errors(errors) }) as unknown as ExecutionResult;
@@ -99,7 +97,7 @@ export function createSseHandler(options: SseOptions) {
           limits.closeSocket(account);
           return json(405, { errors: [{ message: 'Send mutations with POST.', extensions: { code: 'BAD_REQUEST' } }] });
         }
-        streams.set(started.contextValue, { account, expiresAt: session.expiresAt ?? undefined, written: countWrites(req.context.res) });
+        streams.set(started.contextValue, { account, expiresAt: session.expiresAt ?? undefined, res: req.context.res as express.Response });
         return started as unknown as ExecutionArgs & { contextValue: Record<PropertyKey, unknown> };
       } catch (error) {
         limits.closeSocket(account);
@@ -108,20 +106,29 @@ export function createSseHandler(options: SseOptions) {
       }
     },
     subscribe: (args) => {
-      const stream = streams.get(args.contextValue);
-      return endingAt(options.starter().subscribe(args), stream?.expiresAt, stream?.written);
+      const { res, expiresAt } = streams.get(args.contextValue)!;
+      // Over once its last result is on its way: nothing live may follow it.
+      let live = true;
+      const stream = options.starter().subscribe(args, delivery.to(res, () => live, messageOf));
+      return endingAt(stream, expiresAt, () => (live = false));
     },
     execute: (args) => options.starter().execute(args),
-    onNext: (_ctx, _req, result) => format.result(result as ExecutionResult) as ExecutionResult,
+    // graphql-sse's own messages (a final result, `complete`) follow the live results written before them.
+    onNext: (ctx, _req, result) => {
+      const res = streams.get(ctx as object)?.res;
+      if (res) delivery.flush(res);
+      return format.result(result as ExecutionResult) as ExecutionResult;
+    },
     onComplete: (ctx) => {
-      const account = streams.get(ctx as object)?.account;
-      if (account) limits.closeSocket(account);
+      const stream = streams.get(ctx as object);
+      if (!stream) return;
+      delivery.flush(stream.res);
+      limits.closeSocket(stream.account);
     },
   });
 
-  /** Ends a stream with a last result when its token expires or the router stops. */
-  function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined, backlog = () => 0): AsyncIterableIterator<ExecutionResult> {
-    let taken = 0;
+  /** Ends a stream with a last result when its token expires or the router stops; `ending` is told first. */
+  function endingAt(stream: AsyncIterableIterator<ExecutionResult>, expiresAt: number | undefined, ending: () => void): AsyncIterableIterator<ExecutionResult> {
     let endWith!: (result: ExecutionResult) => void;
     const final = new Promise<{ final: ExecutionResult }>((resolve) => (endWith = (result) => resolve({ final: result })));
     const timer =
@@ -131,6 +138,7 @@ export function createSseHandler(options: SseOptions) {
     let ended = false;
     const finish = async () => {
       ended = true;
+      ending();
       clearTimeout(timer);
       open.delete(endWith);
       await stream.return?.();
@@ -139,13 +147,6 @@ export function createSseHandler(options: SseOptions) {
       [Symbol.asyncIterator]: () => wrapped,
       next: async () => {
         if (ended) return { done: true, value: undefined };
-        // graphql-sse queues what it takes from here without waiting for the client to read it: a client that
-        // stops reading is ended, as a WebSocket subscriber that falls SUBSCRIBER_BUFFER results behind is.
-        if (taken - backlog() > SUBSCRIBER_BUFFER) {
-          await finish();
-          return { done: false, value: { errors: [appError('SERVICE_UNAVAILABLE', 'This stream fell too far behind; reconnect and resume from your last event id.')] } };
-        }
-        taken++;
         const next = await Promise.race([stream.next(), final]);
         if ('final' in next) {
           await finish();

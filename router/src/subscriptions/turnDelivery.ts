@@ -1,0 +1,97 @@
+import type { ExecutionResult } from 'graphql';
+import { SUBSCRIBER_BUFFER, type Delivery } from './subscriptionHub.ts';
+
+/** Where a transport writes live results: one connection of its clients. */
+export interface TurnWriter<Target, Message> {
+  /** Whether `target` still takes messages. */
+  isOpen(target: Target): boolean;
+  /** Hands `messages` to `target` in one write; `done` once the operating system has them (or the write failed). */
+  write(target: Target, messages: readonly Message[], done: () => void): void;
+}
+
+/** A connection's messages waiting for the turn's write, and what to call once each is written. */
+interface Outbox<Message> {
+  messages: Message[];
+  written: (() => void)[];
+}
+
+/**
+ * Writes a hub group's live results to a transport's connections itself:
+ * every member of a group is handed the same result object, so what
+ * depends only on the result (formatting, JSON) is made once per group
+ * (`shared`), and each subscriber's message is built from it without a
+ * promise or an async iteration per subscriber.
+ *
+ * A connection's messages are written together once the event loop has run
+ * what was ready (setImmediate): one write per connection for every result
+ * delivered meanwhile. Keeping up, that is one event's results; behind,
+ * several events' go out in one write. A subscription with SUBSCRIBER_BUFFER
+ * messages not yet handed to the operating system is behind: the hub ends it.
+ */
+export function createTurnDelivery<Target extends object, Message>(writer: TurnWriter<Target, Message>) {
+  const outboxes = new WeakMap<Target, Outbox<Message>>();
+  const waiting = new Map<Target, Outbox<Message>>();
+  let scheduled = false;
+
+  const write = (target: Target, outbox: Outbox<Message>) => {
+    waiting.delete(target);
+    const { messages, written } = outbox;
+    if (messages.length === 0) return;
+    outbox.messages = [];
+    outbox.written = [];
+    const done = () => {
+      for (const callback of written) callback();
+    };
+    if (writer.isOpen(target)) writer.write(target, messages, done);
+    else done();
+  };
+  const writeWaiting = () => {
+    scheduled = false;
+    for (const [target, outbox] of waiting) write(target, outbox);
+  };
+
+  return {
+    /**
+     * The delivery of one subscription on `target`, each result sent as
+     * `messageOf` makes it. `current` says whether the transport still runs
+     * the subscription: results for one that is over are dropped.
+     */
+    to(target: Target, current: () => boolean, messageOf: (result: ExecutionResult) => Message): Delivery {
+      let unwritten = 0;
+      const written = () => void unwritten--;
+      return (result) => {
+        if (!current() || !writer.isOpen(target)) return true;
+        if (unwritten >= SUBSCRIBER_BUFFER) return false;
+        unwritten++;
+        let outbox = outboxes.get(target);
+        if (!outbox) outboxes.set(target, (outbox = { messages: [], written: [] }));
+        outbox.messages.push(messageOf(result));
+        outbox.written.push(written);
+        waiting.set(target, outbox);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(writeWaiting);
+        }
+        return true;
+      };
+    },
+    /** Writes what waits for `target` now: the transport's own messages on it must not overtake the results before them. */
+    flush(target: Target): void {
+      const outbox = outboxes.get(target);
+      if (outbox) write(target, outbox);
+    },
+  };
+}
+
+/** `make(result)` once per result object: a group's members share it, another group (another viewer) never holds it. */
+export function perResult<T>(make: (result: ExecutionResult) => T): (result: ExecutionResult) => T {
+  const made = new WeakMap<ExecutionResult, T>();
+  return (result) => {
+    let value = made.get(result);
+    if (value === undefined) {
+      value = make(result);
+      made.set(result, value);
+    }
+    return value;
+  };
+}
