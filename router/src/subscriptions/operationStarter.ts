@@ -7,7 +7,6 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLError,
-  parse,
   print,
   specifiedRules,
   validate,
@@ -19,7 +18,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { z } from 'zod';
-import { appError, createArmor, documentLimits, findExcessiveNesting, findMalformedText, type Logger, type Viewer } from '@supergraph/common';
+import { appError, createArmor, documentLimits, findMalformedText, type Logger, type Viewer } from '@supergraph/common';
 import type { RouterConfig } from '../config.ts';
 import type { RouterContext } from '../routerContext.ts';
 import { callerKey, callerOf, withoutHttp, type GuardedGateway } from '../guardedGateway.ts';
@@ -28,6 +27,7 @@ import { eventFeedsOf, feedPayload } from './eventFeeds.ts';
 import { withCode } from './socketErrors.ts';
 import { eventSummary, type Delivery, type SubscriptionHub, type SubscriptionSpec } from './subscriptionHub.ts';
 import { isRefusal, limitExceeded, releasingSlot, type Refusal, type SocketAccount, type SubscriptionLimits, type Slot } from './subscriptionLimits.ts';
+import { createStreamDocuments } from './streamDocuments.ts';
 import { ENTITY_ID_VARIABLE, toEntityQuery } from './toEntityQuery.ts';
 import type { DocumentRegistry } from '../persistedDocuments/documentRegistry.ts';
 
@@ -105,6 +105,7 @@ export function createOperationStarter(options: OperationStarterOptions) {
   const { config, apollo, hub, limits } = options;
   const armor = createArmor(config);
   const rules = [...specifiedRules, ...armor.validationRules];
+  const documents = createStreamDocuments({ limits: documentLimits(config), parseOptions: armor.parseOptions, rules });
   // A connection's first refused subscription is logged, not each one a client may keep sending.
   const refusalLogged = new WeakSet<SocketAccount>();
   const logRefusal = (account: SocketAccount, refusal: Refusal) => {
@@ -195,15 +196,9 @@ export function createOperationStarter(options: OperationStarterOptions) {
       const schema = options.schema();
       const unregistered = options.registry.refusalOf(request.query);
       if (unregistered) return [unregistered];
-      let document: DocumentNode;
-      try {
-        // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
-        const tooDeep = findExcessiveNesting(request.query, documentLimits(config));
-        if (tooDeep) return [tooDeep];
-        document = parse(request.query, armor.parseOptions);
-      } catch (error) {
-        return withCode([error instanceof GraphQLError ? error : new GraphQLError(String(error))], 'GRAPHQL_PARSE_FAILED');
-      }
+      const parsed = documents.of(schema, request.query);
+      if ('errors' in parsed) return parsed.errors;
+      const { document } = parsed;
       const operationName = request.operationName ?? undefined;
       const operation = getOperationAST(document, operationName);
       if (operation?.operation === 'subscription') {
@@ -216,7 +211,7 @@ export function createOperationStarter(options: OperationStarterOptions) {
         }
         slot = taken;
       }
-      const errors = validate(schema, document, rules);
+      const errors = documents.validationOf(schema, parsed);
       if (errors.length) return withCode(errors, 'GRAPHQL_VALIDATION_FAILED');
       if (!operation) return withCode([new GraphQLError('Name the operation to run: the document has several.')], 'GRAPHQL_VALIDATION_FAILED');
       const variables = request.variables ?? {};
