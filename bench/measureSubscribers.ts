@@ -9,6 +9,8 @@ export interface SubscriberRun {
   resolutionsPerEvent: number;
   /** The rate the events were created at (the asked-for one unless the bench could not keep up). */
   eventsPerSecond: number;
+  /** Router CPU milliseconds per subscriber for connecting and subscribing (what a reconnect storm costs). */
+  subscribeCpuMs: number;
 }
 
 /**
@@ -24,8 +26,10 @@ export async function measureSubscribers(
   count: number,
   { events, rate }: { events: number; rate: number },
 ): Promise<SubscriberRun> {
+  const subscribeCpuBefore = pipeline.routerCpuSeconds();
   const subscribers = open();
   await pipeline.untilSubscriptions(`${name}: waiting for ${count}`, (held) => held >= count);
+  const subscribeCpuMs = ((pipeline.routerCpuSeconds() - subscribeCpuBefore) * 1000) / count;
   const before = (await pipeline.health()).resolutions;
   const started = Date.now();
   const [routerCpuBefore, clientsCpuBefore] = [pipeline.routerCpuSeconds(), ownCpuSeconds()];
@@ -38,6 +42,6 @@ export async function measureSubscribers(
   await subscribers.dispose();
   // Released before the next run, which counts only its own.
   await pipeline.untilSubscriptions(`${name}: waiting for none`, (held) => held === 0, 30_000);
-  return { figures, resolutionsPerEvent: resolutions / events, eventsPerSecond };
+  return { figures, resolutionsPerEvent: resolutions / events, eventsPerSecond, subscribeCpuMs };
 }
 

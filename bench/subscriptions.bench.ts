@@ -78,6 +78,7 @@ console.log(ratioRow('ratio sse/graphql-ws', sse.figures, ws.figures));
 
 console.log(`\n${USERS} subscribers from ${USERS} distinct users, "${PUBLIC_SELECTION}", ${USER_EVENTS} events at ${USER_RATE}/s:\n${latencyHeader()}`);
 console.log(latencyRow(users.figures));
+console.log(`router CPU per subscriber to connect and subscribe: ${ws.subscribeCpuMs.toFixed(2)} ms (graphql-ws), ${sse.subscribeCpuMs.toFixed(2)} ms (graphql-sse), ${users.subscribeCpuMs.toFixed(2)} ms (${USERS} users, tokens verified)`);
 console.log(`resolutions per event: ${users.resolutionsPerEvent.toFixed(1)} (${USERS} users); ${ws.resolutionsPerEvent.toFixed(1)} (${SUBSCRIBERS} anonymous graphql-ws), ${sse.resolutionsPerEvent.toFixed(1)} (${SUBSCRIBERS} anonymous graphql-sse)`);
 
 console.log(`\n${IDLE} idle graphql-ws subscriptions over ${idle.sockets} sockets (${IDLE_PER_SOCKET} per socket), no events:`);
