@@ -125,6 +125,27 @@ describe('socket delivery', () => {
     await a.close();
   });
 
+  // Found by hostile testing: results waiting for the turn's write went out after their client completed the
+  // subscription, under an id it may already have reused for another one.
+  it('drops the results waiting for a subscription once its client completed it, though it reuses the id at once', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    let firstCurrent = true;
+    const first = delivery.to(a.socket, a.connection, '1', () => firstCurrent);
+    expect(first({ data: { subscription: 'first' } })).toBe(true);
+    firstCurrent = false;
+    const second = delivery.to(a.socket, a.connection, '1', () => true);
+    expect(second({ data: { subscription: 'second' } })).toBe(true);
+    await nextTurn();
+    // graphql-ws flushes when it completes the first one: nothing of it may go out then either.
+    first({ data: { subscription: 'first' } });
+    delivery.flush(a.socket);
+    a.socket.send('after');
+    await waitFor('the messages', () => a.received.includes('after'));
+    expect(a.received.map((message) => (message === 'after' ? message : JSON.parse(message).payload))).toEqual([{ data: { subscription: 'second' } }, 'after']);
+    await a.close();
+  });
+
   it(`tells the hub a subscription is behind once ${SUBSCRIBER_BUFFER} of its messages are not written`, async () => {
     const delivery = createSocketDelivery((result) => result);
     const a = await socketPair();
