@@ -85,6 +85,28 @@ describe('socket delivery', () => {
     await a.close();
   });
 
+  it('frames messages of exactly 125, 126, 65,535 and 65,536 bytes, with multi-byte characters and an id to escape', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    const id = 'é"\u2028😀';
+    const deliver = delivery.to(a.socket, a.connection, id, () => true);
+    const expected: string[] = [];
+    for (const bytes of [125, 126, 127, 65_535, 65_536, 65_537]) {
+      for (const filler of ['x', 'é']) {
+        // The text that makes the whole message `bytes` long, in UTF-8 bytes (é takes two).
+        const fill = bytes - Buffer.byteLength(JSON.stringify({ id, type: 'next', payload: { data: { text: '' } } }));
+        const text = filler.repeat(Math.floor(fill / Buffer.byteLength(filler))) + 'x'.repeat(fill % Buffer.byteLength(filler));
+        const message = JSON.stringify({ id, type: 'next', payload: { data: { text } } });
+        expect(Buffer.byteLength(message)).toBe(bytes);
+        expected.push(message);
+        deliver({ data: { text } });
+      }
+    }
+    await waitFor('every message', () => a.received.length === expected.length);
+    expect(a.received).toEqual(expected);
+    await a.close();
+  });
+
   it('gives a reader that fell behind every message, in order, from a buffer of its own', async () => {
     const delivery = createSocketDelivery((result) => result);
     const a = await socketPair();
@@ -122,6 +144,27 @@ describe('socket delivery', () => {
     a.socket.send('after');
     await waitFor('the messages', () => a.received.length === 2);
     expect(a.received.map((message) => (message === 'after' ? message : JSON.parse(message).payload))).toEqual([{ data: { n: 1 } }, 'after']);
+    await a.close();
+  });
+
+  // Found by hostile testing: results waiting for the turn's write went out after their client completed the
+  // subscription, under an id it may already have reused for another one.
+  it('drops the results waiting for a subscription once its client completed it, though it reuses the id at once', async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    let firstCurrent = true;
+    const first = delivery.to(a.socket, a.connection, '1', () => firstCurrent);
+    expect(first({ data: { subscription: 'first' } })).toBe(true);
+    firstCurrent = false;
+    const second = delivery.to(a.socket, a.connection, '1', () => true);
+    expect(second({ data: { subscription: 'second' } })).toBe(true);
+    await nextTurn();
+    // graphql-ws flushes when it completes the first one: nothing of it may go out then either.
+    first({ data: { subscription: 'first' } });
+    delivery.flush(a.socket);
+    a.socket.send('after');
+    await waitFor('the messages', () => a.received.includes('after'));
+    expect(a.received.map((message) => (message === 'after' ? message : JSON.parse(message).payload))).toEqual([{ data: { subscription: 'second' } }, 'after']);
     await a.close();
   });
 

@@ -35,6 +35,16 @@ describe('stream documents', () => {
     expect(validations()).toBe(2);
   });
 
+  // Found by hostile testing: documents were kept per schema for as long as the schema lived, and every subscription
+  // started before a reload holds its schema: each reload left a cache nobody reads.
+  it('keeps the documents of the schema served now only', () => {
+    const { streamDocuments } = documents();
+    const query = 'subscription { ticked }';
+    const first = streamDocuments.of(schema, query);
+    streamDocuments.of(reloaded, query);
+    expect(streamDocuments.of(schema, query)).not.toBe(first);
+  });
+
   it('refuses a document that does not parse with GRAPHQL_PARSE_FAILED, and one nested too deep before parsing it', () => {
     const { streamDocuments } = documents();
     expect(streamDocuments.of(schema, 'subscription {')).toMatchObject({ errors: [{ extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });

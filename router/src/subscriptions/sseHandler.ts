@@ -107,10 +107,13 @@ export function createSseHandler(options: SseOptions) {
     },
     subscribe: (args) => {
       const { res, expiresAt } = streams.get(args.contextValue)!;
-      // Over once its last result is on its way: nothing live may follow it.
+      // Over once its last result is on its way: nothing live may follow it, and what was live before it goes first.
       let live = true;
       const stream = options.starter().subscribe(args, delivery.to(res, () => live, messageOf));
-      return endingAt(stream, expiresAt, () => (live = false));
+      return endingAt(stream, expiresAt, () => {
+        delivery.flush(res);
+        live = false;
+      });
     },
     execute: (args) => options.starter().execute(args),
     // graphql-sse's own messages (a final result, `complete`) follow the live results written before them.

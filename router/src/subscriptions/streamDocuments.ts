@@ -31,7 +31,9 @@ export interface StreamDocumentsOptions {
  * authorization) answer at once. The router never changes a parsed document.
  */
 export function createStreamDocuments(options: StreamDocumentsOptions) {
-  const bySchema = new WeakMap<GraphQLSchema, LRUCache<string, StreamDocument>>();
+  // Only the schema served now: a WeakMap by schema would keep an old schema's documents as long as anything holds the
+  // schema, and every subscription started before a reload does (its execution arguments) while no request reads them.
+  let kept: { schema: GraphQLSchema; documents: LRUCache<string, StreamDocument> } | undefined;
   const read = (query: string): StreamDocument => {
     // Too deep for graphql-js's recursive parser: refused before it reads it, as over HTTP.
     const tooDeep = findExcessiveNesting(query, options.limits);
@@ -46,10 +48,9 @@ export function createStreamDocuments(options: StreamDocumentsOptions) {
   return {
     /** `query` parsed, or the errors that refuse it. */
     of(schema: GraphQLSchema, query: string): StreamDocument {
-      let kept = bySchema.get(schema);
-      if (!kept) bySchema.set(schema, (kept = new LRUCache({ max: DOCUMENTS_KEPT, maxSize: TEXT_KEPT, sizeCalculation: (_, text) => Math.max(text.length, 1) })));
-      let parsed = kept.get(query);
-      if (!parsed) kept.set(query, (parsed = read(query)));
+      if (kept?.schema !== schema) kept = { schema, documents: new LRUCache({ max: DOCUMENTS_KEPT, maxSize: TEXT_KEPT, sizeCalculation: (_, text) => Math.max(text.length, 1) }) };
+      let parsed = kept.documents.get(query);
+      if (!parsed) kept.documents.set(query, (parsed = read(query)));
       return parsed;
     },
     /** The errors validating a parsed document against `schema` (the one it was read for) gives. */

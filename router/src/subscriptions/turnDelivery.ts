@@ -9,10 +9,11 @@ export interface TurnWriter<Target, Message> {
   write(target: Target, messages: readonly Message[], done: () => void): void;
 }
 
-/** A connection's messages waiting for the turn's write, and what to call once each is written. */
+/** A connection's messages waiting for the turn's write, what to call once each is written, and whether its subscription still runs. */
 interface Outbox<Message> {
   messages: Message[];
   written: (() => void)[];
+  current: (() => boolean)[];
 }
 
 /**
@@ -35,15 +36,27 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
 
   const write = (target: Target, outbox: Outbox<Message>) => {
     waiting.delete(target);
-    const { messages, written } = outbox;
+    const { messages, written, current } = outbox;
     if (messages.length === 0) return;
     outbox.messages = [];
     outbox.written = [];
-    const done = () => {
-      for (const callback of written) callback();
+    outbox.current = [];
+    const calling = (callbacks: (() => void)[]) => () => {
+      for (const callback of callbacks) callback();
     };
-    if (writer.isOpen(target)) writer.write(target, messages, done);
-    else done();
+    if (!writer.isOpen(target)) return calling(written)();
+    // A subscription may be over since its results were queued (its client completed it, and may already have
+    // reused its id for another): what waited for it is not sent.
+    if (current.every((isCurrent) => isCurrent())) return writer.write(target, messages, calling(written));
+    const sending: Message[] = [];
+    const sent: (() => void)[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      if (current[i]!()) {
+        sending.push(messages[i]!);
+        sent.push(written[i]!);
+      } else written[i]!();
+    }
+    if (sending.length) writer.write(target, sending, calling(sent));
   };
   const writeWaiting = () => {
     scheduled = false;
@@ -54,7 +67,8 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
     /**
      * The delivery of one subscription on `target`, each result sent as
      * `messageOf` makes it. `current` says whether the transport still runs
-     * the subscription: results for one that is over are dropped.
+     * the subscription: results for one that is over are dropped, those
+     * still waiting for their write too.
      */
     to(target: Target, current: () => boolean, messageOf: (result: ExecutionResult) => Message): Delivery {
       let unwritten = 0;
@@ -64,9 +78,10 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
         if (unwritten >= SUBSCRIBER_BUFFER) return false;
         unwritten++;
         let outbox = outboxes.get(target);
-        if (!outbox) outboxes.set(target, (outbox = { messages: [], written: [] }));
+        if (!outbox) outboxes.set(target, (outbox = { messages: [], written: [], current: [] }));
         outbox.messages.push(messageOf(result));
         outbox.written.push(written);
+        outbox.current.push(current);
         waiting.set(target, outbox);
         if (!scheduled) {
           scheduled = true;
