@@ -20,6 +20,9 @@ export interface SseOptions {
 
 const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
 
+/** Whether a response can still be written to: `writable` stays true after end() and after the client went away (Node 20), and a write after end() throws. */
+const takesWrites = (res: express.Response) => !res.writableEnded && !res.destroyed;
+
 /** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -45,11 +48,11 @@ export function createSseHandler(options: SseOptions) {
   // before is flushed: the hub writes them (one serialization per group, every stream of it the same bytes).
   const messageOf = perResult((result) => Buffer.from(print({ event: 'next', data: format.result(result) as ExecutionResult })));
   const delivery = createTurnDelivery<express.Response, Buffer>({
-    isOpen: (res) => res.writable,
+    isOpen: takesWrites,
     write: function write(res, messages, done) {
       // graphql-sse writes the head once the stream has started, in the same turn; results come in a later one. Were one
       // ever earlier, it waits: written before the head, it would send Node's default one.
-      if (!res.headersSent) return void setImmediate(() => (res.writable ? write(res, messages, done) : done()));
+      if (!res.headersSent) return void setImmediate(() => (takesWrites(res) ? write(res, messages, done) : done()));
       res.write(messages.length === 1 ? messages[0]! : Buffer.concat(messages), () => done());
     },
   });
