@@ -8,6 +8,7 @@ import { createMemoryEventSink } from '@supergraph/bridge';
 import { createEvent, createLogger, MemoryEventHistory, type EventEnvelope } from '@supergraph/common';
 import { memoryEventSource } from '@supergraph/router';
 import { createSocketDelivery } from '../src/subscriptions/socketDelivery.ts';
+import { MAX_UNREAD_BYTES } from '../src/subscriptions/turnDelivery.ts';
 import { SUBSCRIBER_BUFFER, SubscriptionHub, type Delivery, type SubscriptionSpec } from '../src/subscriptions/subscriptionHub.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 
@@ -127,6 +128,24 @@ describe('socket delivery', () => {
     a.client.resume();
     await waitFor('every message', () => a.received.length === sent);
     expect(a.received.map((message) => JSON.parse(message).payload.data.n)).toEqual(Array.from({ length: sent }, (_, n) => n));
+    await a.close();
+  });
+
+  it(`cuts a connection whose client leaves more than ${MAX_UNREAD_BYTES / 1024 / 1024} MB unread, though no subscription of it is ${SUBSCRIBER_BUFFER} results behind`, async () => {
+    const delivery = createSocketDelivery((result) => result);
+    const a = await socketPair();
+    const deliver = delivery.to(a.socket, a.connection, '1', () => true);
+    const large: ExecutionResult = { data: { text: 'x'.repeat(1024 * 1024) } };
+    a.client.pause();
+    let sent = 0;
+    while (a.socket.readyState === WebSocket.OPEN && sent < 100) {
+      expect(deliver(large)).toBe(true);
+      sent++;
+      await nextTurn();
+    }
+    expect(a.socket.readyState).not.toBe(WebSocket.OPEN);
+    expect(sent).toBeGreaterThan(MAX_UNREAD_BYTES / (1024 * 1024));
+    expect(sent).toBeLessThan(SUBSCRIBER_BUFFER);
     await a.close();
   });
 

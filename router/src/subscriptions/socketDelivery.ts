@@ -77,6 +77,8 @@ export function createSocketDelivery(format: (result: ExecutionResult) => unknow
   const delivery = createTurnDelivery<SocketTarget, NextMessage>({
     isOpen: ({ socket }) => socket.readyState === WebSocket.OPEN,
     write: ({ connection }, messages, done) => void connection.write(framed(messages), done),
+    unread: ({ connection }) => connection.writableLength,
+    cut: ({ socket }) => socket.terminate(),
   });
 
   return {

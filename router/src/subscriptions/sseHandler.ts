@@ -7,6 +7,7 @@ import type { RouterConfig } from '../config.ts';
 import { clientAddress } from '../rateLimit/clientAddress.ts';
 import { isRefused, type OperationStarter } from './operationStarter.ts';
 import { createSocketErrorFormatter } from './socketErrors.ts';
+import { sseWriter } from './sseWriter.ts';
 import { createTurnDelivery, perResult } from './turnDelivery.ts';
 import { isRefusal, socketOwner, type SocketAccount, type SubscriptionLimits } from './subscriptionLimits.ts';
 
@@ -19,9 +20,6 @@ export interface SseOptions {
 }
 
 const json = (status: number, body: unknown): SseResponse => [JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json; charset=utf-8' } }];
-
-/** Whether a response can still be written to: `writable` stays true after end() and after the client went away (Node 20), and a write after end() throws. */
-const takesWrites = (res: express.Response) => !res.writableEnded && !res.destroyed;
 
 /** The longest delay setTimeout keeps (about 24.8 days); a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -47,15 +45,7 @@ export function createSseHandler(options: SseOptions) {
   // Live results skip graphql-sse, which serializes each per stream and writes one at a time, each after the one
   // before is flushed: the hub writes them (one serialization per group, every stream of it the same bytes).
   const messageOf = perResult((result) => Buffer.from(print({ event: 'next', data: format.result(result) as ExecutionResult })));
-  const delivery = createTurnDelivery<express.Response, Buffer>({
-    isOpen: takesWrites,
-    write: function write(res, messages, done) {
-      // graphql-sse writes the head once the stream has started, in the same turn; results come in a later one. Were one
-      // ever earlier, it waits: written before the head, it would send Node's default one.
-      if (!res.headersSent) return void setImmediate(() => (takesWrites(res) ? write(res, messages, done) : done()));
-      res.write(messages.length === 1 ? messages[0]! : Buffer.concat(messages), () => done());
-    },
-  });
+  const delivery = createTurnDelivery(sseWriter);
 
   // Formatted as every other result is; graphql-sse sends it as the stream's one result (it needs `data` to tell a result).
   const refusal = (errors: readonly GraphQLError[]) => ({ data: null, errors: format.errors(errors) }) as unknown as ExecutionResult;

@@ -7,7 +7,19 @@ export interface TurnWriter<Target, Message> {
   isOpen(target: Target): boolean;
   /** Hands `messages` to `target` in one write; `done` once the operating system has them (or the write failed). */
   write(target: Target, messages: readonly Message[], done: () => void): void;
+  /** Bytes written to `target` that the process still holds: what the operating system's buffers had no room for. */
+  unread(target: Target): number;
+  /** Closes `target` at once, with no last message its client would not read anyway. */
+  cut(target: Target): void;
 }
+
+/**
+ * A connection whose client has left this much unread is cut. SUBSCRIBER_BUFFER
+ * ends a subscription that falls behind, but its results stay queued on the
+ * connection: a client that stops reading and keeps subscribing again would
+ * otherwise have the router hold ever more for it.
+ */
+export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
 /** A connection's messages waiting for the turn's write, what to call once each is written, and whether its subscription still runs. */
 interface Outbox<Message> {
@@ -45,6 +57,10 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
       for (const callback of callbacks) callback();
     };
     if (!writer.isOpen(target)) return calling(written)();
+    if (writer.unread(target) > MAX_UNREAD_BYTES) {
+      writer.cut(target);
+      return calling(written)();
+    }
     // A subscription may be over since its results were queued (its client completed it, and may already have
     // reused its id for another): what waited for it is not sent.
     if (current.every((isCurrent) => isCurrent())) return writer.write(target, messages, calling(written));
