@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { inject, describe, expect, it } from 'vitest';
 import { createLogger } from '@supergraph/common';
 import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
@@ -8,6 +6,7 @@ import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/user
 import { createUsersDb } from '../subgraphs/users/src/db.ts';
 import { startSupergraph } from '../scripts/startSupergraph.ts';
 import { errorCode, graphql } from '../test/kit/graphql.ts';
+import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { createTestDatabase } from '../test/kit/postgres.ts';
 import { newSigningSecret, TEST_JWT } from '../test/kit/tokens.ts';
 
@@ -19,7 +18,7 @@ const logIn = 'mutation($input: LogInInput!) { logIn(input: $input) { token } }'
 
 describe('demo accounts', () => {
   it('a production npm start creates none: the admin demo login is refused', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-production-'));
+    const dataDir = await embeddedDataDir('supergraph-production-');
     const env: NodeJS.ProcessEnv = { ...process.env, ...production, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0' };
     for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
       delete env[`${name}_DATABASE_URL`];

@@ -1,11 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { startSupergraph, type Supergraph } from '../scripts/startSupergraph.ts';
 import { graphql, type GraphQLResponse } from '../test/kit/graphql.ts';
+import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
 
@@ -46,7 +45,7 @@ const describeErrors = (response: GraphQLResponse) =>
   response.errors?.map((error) => `${error.extensions?.code}: ${error.message}`).join('; ');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-embedded-concurrency-'));
+  dataDir = await embeddedDataDir('supergraph-embedded-concurrency-');
   // The README query is asked as each demo user, so the demo data is wanted.
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0', SEED_DEMO_DATA: 'true' };
   for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { startSupergraph, type Supergraph } from '../scripts/startSupergraph.ts';
 import { startReceiver, type Receiver } from '../subgraphs/webhooks/test/receiver.ts';
 import { graphql } from '../test/kit/graphql.ts';
+import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 
 // npm start's embedded path: PGlite databases and the in-process bus, no
@@ -17,7 +16,7 @@ let supergraph: Supergraph;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'supergraph-embedded-webhooks-'));
+  dataDir = await embeddedDataDir('supergraph-embedded-webhooks-');
   receiver = await startReceiver();
   const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0', SEED_DEMO_DATA: 'true', WEBHOOKS_ALLOW_LOOPBACK: 'true' };
   for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {

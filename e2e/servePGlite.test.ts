@@ -1,9 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { DatabaseError, parse, serialize } from 'pg-protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { servePGlite, type PGliteServer } from '../scripts/servePGlite.ts';
+import { freshPGlite } from '../test/kit/pglite.ts';
 
 /**
  * The embedded database's server (npm start): one PGlite session shared by
@@ -28,7 +29,7 @@ const newClient = async () => {
 };
 
 beforeEach(async () => {
-  db = await PGlite.create();
+  db = await freshPGlite();
   server = await servePGlite(db);
   url = `postgresql://postgres@${server.host}:${server.port}/postgres`;
   const setup = new pg.Client({ connectionString: url });
