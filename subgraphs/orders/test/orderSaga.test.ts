@@ -36,6 +36,12 @@ function outcome(type: 'payment.authorized' | 'payment.declined', orderId: strin
   );
 }
 const orderOf = (orderId: string) => orders.db.order.findUniqueOrThrow({ where: { id: orderId } });
+/**
+ * The events of one order appended since `outbox` was watched: the sweeper
+ * cancels orders earlier tests left PENDING whenever their timeout passes,
+ * which may be in the middle of another test.
+ */
+const eventsOf = async (outbox: Awaited<ReturnType<typeof watchOutbox>>, orderId: string) => (await outbox.events()).filter((event) => event.aggregateId === orderId);
 
 describe('placeOrder', () => {
   it('creates the order PENDING with its stock reserved and the payment method in order.placed', async () => {
@@ -43,7 +49,7 @@ describe('placeOrder', () => {
     const { orderId, productId } = await placed(2, 'pm_card_declined');
     expect(await orderOf(orderId)).toMatchObject({ status: 'PENDING', paymentMethod: 'pm_card_declined', cancelReason: null });
     expect(await stockOf(orders.db, productId)).toBe(8);
-    expect(await outbox.events()).toMatchObject([{ type: 'order.placed', data: { orderId, paymentMethod: 'pm_card_declined' } }]);
+    expect(await eventsOf(outbox, orderId)).toMatchObject([{ type: 'order.placed', data: { orderId, paymentMethod: 'pm_card_declined' } }]);
   });
 
   it('rejects an empty payment method with BAD_USER_INPUT on input.paymentMethod', async () => {
@@ -62,7 +68,7 @@ describe('payment outcomes', () => {
     await orders.takeIn(event);
     expect(await orderOf(orderId)).toMatchObject({ status: 'CONFIRMED' });
     expect(await stockOf(orders.db, productId)).toBe(8);
-    expect(await outbox.events()).toMatchObject([{ type: 'order.confirmed', aggregateVersion: 2, causationId: event.id, ownerId: userId, data: { orderId, userId } }]);
+    expect(await eventsOf(outbox, orderId)).toMatchObject([{ type: 'order.confirmed', aggregateVersion: 2, causationId: event.id, ownerId: userId, data: { orderId, userId } }]);
   });
 
   it('payment.declined cancels the order with PAYMENT_DECLINED and releases its stock', async () => {
@@ -71,7 +77,7 @@ describe('payment outcomes', () => {
     await orders.takeIn(outcome('payment.declined', orderId, userId));
     expect(await orderOf(orderId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED' });
     expect(await stockOf(orders.db, productId)).toBe(10);
-    expect(await outbox.events()).toMatchObject([{ type: 'order.cancelled', aggregateVersion: 2, data: { orderId, reason: 'PAYMENT_DECLINED' } }]);
+    expect(await eventsOf(outbox, orderId)).toMatchObject([{ type: 'order.cancelled', aggregateVersion: 2, data: { orderId, reason: 'PAYMENT_DECLINED' } }]);
   });
 
   it('changes nothing when the same outcome arrives twice, even concurrently', async () => {
@@ -81,7 +87,7 @@ describe('payment outcomes', () => {
     await Promise.all([orders.takeIn(event), orders.takeIn(event)]);
     await orders.takeIn(event);
     expect(await stockOf(orders.db, productId)).toBe(10);
-    expect((await outbox.events()).map((e) => e.type)).toEqual(['order.cancelled']);
+    expect((await eventsOf(outbox, orderId)).map((e) => e.type)).toEqual(['order.cancelled']);
   });
 
   it('leaves a cancelled order cancelled when a late payment.authorized arrives (payments refunds it on order.cancelled)', async () => {
@@ -91,7 +97,7 @@ describe('payment outcomes', () => {
     await orders.takeIn(outcome('payment.authorized', orderId, userId));
     expect(await orderOf(orderId)).toMatchObject({ status: 'CANCELLED', cancelReason: 'CUSTOMER' });
     expect(await stockOf(orders.db, productId)).toBe(10);
-    expect(await outbox.events()).toEqual([]);
+    expect(await eventsOf(outbox, orderId)).toEqual([]);
   });
 
   it('dead-letters an outcome that names no order (MalformedEventError)', async () => {
@@ -108,7 +114,7 @@ describe('cancelOrder', () => {
     const response = await graphql(orders.url, CANCEL_ORDER, { id: orderId }, { token });
     expect(response.data!.cancelOrder).toEqual({ id: orderId, status: 'CANCELLED' });
     expect(await stockOf(orders.db, productId)).toBe(10);
-    expect(await outbox.events()).toMatchObject([{ type: 'order.cancelled', aggregateVersion: 3, data: { orderId, reason: 'CUSTOMER' } }]);
+    expect(await eventsOf(outbox, orderId)).toMatchObject([{ type: 'order.cancelled', aggregateVersion: 3, data: { orderId, reason: 'CUSTOMER' } }]);
   });
 });
 
@@ -120,8 +126,7 @@ describe('payment timeout', () => {
     expect(order).toMatchObject({ cancelReason: 'PAYMENT_TIMEOUT' });
     expect(Date.now() - order.createdAt.getTime()).toBeGreaterThanOrEqual(TIMEOUT_MS);
     expect(await stockOf(orders.db, productId)).toBe(10);
-    const ofThisOrder = (await outbox.events()).filter((event) => event.aggregateId === orderId);
-    expect(ofThisOrder).toMatchObject([{ type: 'order.cancelled', actorId: null, data: { orderId, reason: 'PAYMENT_TIMEOUT' } }]);
+    expect(await eventsOf(outbox, orderId)).toMatchObject([{ type: 'order.cancelled', actorId: null, data: { orderId, reason: 'PAYMENT_TIMEOUT' } }]);
   });
 
   it('leaves an order that its payment confirmed in time alone', async () => {
@@ -138,7 +143,7 @@ describe('payment timeout', () => {
       await orders.db.order.update({ where: { id: orderId }, data: { createdAt: new Date(Date.now() - 10 * TIMEOUT_MS) } });
       const outbox = await watchOutbox(orders.db);
       await Promise.all([orders.sweeper!.sweep(), orders.takeIn(outcome('payment.authorized', orderId, userId))]);
-      const events = (await outbox.events()).filter((event) => event.aggregateId === orderId).map((event) => event.type);
+      const events = (await eventsOf(outbox, orderId)).map((event) => event.type);
       const order = await orderOf(orderId);
       if (order.status === 'CONFIRMED') {
         expect(events).toEqual(['order.confirmed']);
