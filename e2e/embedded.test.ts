@@ -18,6 +18,8 @@ interface Started {
   child: ChildProcess;
   url: string;
   output: () => string;
+  /** Settles once npm has exited and its output has all been read. */
+  closed: Promise<unknown>;
 }
 
 /** `npm start` as a user runs it, with no database URLs, on free ports and a throwaway data folder. */
@@ -34,11 +36,12 @@ function npmStart(): Promise<Started> {
   const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child.pid!);
   let output = '';
+  const closed = new Promise((resolve) => child.once('close', resolve));
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /Supergraph ready: (\S+)/.exec(output);
-      if (ready) resolve({ child, url: ready[1]!, output: () => output });
+      if (ready) resolve({ child, url: ready[1]!, output: () => output, closed });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -69,6 +72,8 @@ async function interrupt(started: Started): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   running.delete(started.child.pid!);
+  // The group is gone, but its last words may still be in the pipe.
+  await started.closed;
 }
 
 async function logIn(url: string, email: string): Promise<string> {
