@@ -6,6 +6,7 @@ import { loadUsersConfig, seedUsers, startUsersSubgraph } from '@supergraph/user
 import { createUsersDb } from '../subgraphs/users/src/db.ts';
 import { startSupergraph } from '../scripts/startSupergraph.ts';
 import { errorCode, graphql } from '../test/kit/graphql.ts';
+import { embeddedEnv } from '../test/kit/embeddedEnv.ts';
 import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { createTestDatabase } from '../test/kit/postgres.ts';
 import { newSigningSecret, TEST_JWT } from '../test/kit/tokens.ts';
@@ -19,11 +20,7 @@ const logIn = 'mutation($input: LogInInput!) { logIn(input: $input) { token } }'
 describe('demo accounts', () => {
   it('a production npm start creates none: the admin demo login is refused', async () => {
     const dataDir = await embeddedDataDir('supergraph-production-');
-    const env: NodeJS.ProcessEnv = { ...process.env, ...production, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0' };
-    for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
-      delete env[`${name}_DATABASE_URL`];
-      env[`${name}_PORT`] = '0';
-    }
+    const env = embeddedEnv(dataDir, production);
     const supergraph = await startSupergraph(env, () => {});
     try {
       const response = await graphql(supergraph.url, logIn, { input: { email: admin.email, password: DEMO_PASSWORD } });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@supergraph/demo';
 import { graphql } from '../test/kit/graphql.ts';
+import { embeddedEnv } from '../test/kit/embeddedEnv.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { sseClient } from '../test/kit/sseClient.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
@@ -27,12 +28,7 @@ interface Started {
 const running = new Set<number>();
 
 function npmStart(): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, NODE_ENV: 'development' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS', 'PAYMENTS', 'WEBHOOKS']) {
-    delete env[`${name}_DATABASE_URL`];
-    env[`${name}_PORT`] = '0';
-  }
-  env.ROUTER_PORT = '0';
+  const env = embeddedEnv(dataDir, { NODE_ENV: 'development' });
   const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child.pid!);
   let output = '';

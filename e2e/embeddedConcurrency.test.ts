@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { startSupergraph, type Supergraph } from '../scripts/startSupergraph.ts';
 import { graphql, type GraphQLResponse } from '../test/kit/graphql.ts';
+import { embeddedEnv } from '../test/kit/embeddedEnv.ts';
 import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 import { subscribe, wsClient } from '../test/kit/wsClient.ts';
@@ -47,11 +48,7 @@ const describeErrors = (response: GraphQLResponse) =>
 beforeAll(async () => {
   dataDir = await embeddedDataDir('supergraph-embedded-concurrency-');
   // The README query is asked as each demo user, so the demo data is wanted.
-  const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0', SEED_DEMO_DATA: 'true' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
-    delete env[`${name}_DATABASE_URL`];
-    env[`${name}_PORT`] = '0';
-  }
+  const env = embeddedEnv(dataDir, { SEED_DEMO_DATA: 'true' });
   supergraph = await startSupergraph(env, () => {});
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD, demoUsers } from '@supergraph/demo';
 import { startSupergraph, type Supergraph } from '../scripts/startSupergraph.ts';
 import { startReceiver, type Receiver } from '../subgraphs/webhooks/test/receiver.ts';
 import { graphql } from '../test/kit/graphql.ts';
+import { embeddedEnv } from '../test/kit/embeddedEnv.ts';
 import { embeddedDataDir } from '../test/kit/pglite.ts';
 import { waitFor } from '../test/kit/waitFor.ts';
 
@@ -18,11 +19,7 @@ let receiver: Receiver;
 beforeAll(async () => {
   dataDir = await embeddedDataDir('supergraph-embedded-webhooks-');
   receiver = await startReceiver();
-  const env: NodeJS.ProcessEnv = { ...process.env, SUPERGRAPH_DATA_DIR: dataDir, ROUTER_PORT: '0', SEED_DEMO_DATA: 'true', WEBHOOKS_ALLOW_LOOPBACK: 'true' };
-  for (const name of ['USERS', 'NOTES', 'ORDERS', 'WEBHOOKS']) {
-    delete env[`${name}_DATABASE_URL`];
-    env[`${name}_PORT`] = '0';
-  }
+  const env = embeddedEnv(dataDir, { SEED_DEMO_DATA: 'true', WEBHOOKS_ALLOW_LOOPBACK: 'true' });
   delete env.AMQP_URL;
   supergraph = await startSupergraph(env, () => {});
 });
