@@ -1,4 +1,5 @@
 import { latencyFigures, ownCpuSeconds, type LatencyFigures } from './latencyFigures.ts';
+import { machineBusySeconds } from './processes.ts';
 import { atFixedRate, untilCounted } from './pacing.ts';
 import type { SubscriptionPipeline } from './subscriptionPipeline.ts';
 import type { Subscribers } from './wsSubscribers.ts';
@@ -11,6 +12,8 @@ export interface SubscriberRun {
   eventsPerSecond: number;
   /** Router CPU milliseconds per subscriber for connecting and subscribing (what a reconnect storm costs). */
   subscribeCpuMs: number;
+  /** Cores the whole machine kept busy while the events were created and delivered (every process, not just the router). */
+  machineCores: number;
 }
 
 /**
@@ -32,16 +35,17 @@ export async function measureSubscribers(
   const subscribeCpuMs = ((pipeline.routerCpuSeconds() - subscribeCpuBefore) * 1000) / count;
   const before = (await pipeline.health()).resolutions;
   const started = Date.now();
-  const [routerCpuBefore, clientsCpuBefore] = [pipeline.routerCpuSeconds(), ownCpuSeconds()];
+  const [routerCpuBefore, clientsCpuBefore, machineBefore] = [pipeline.routerCpuSeconds(), ownCpuSeconds(), machineBusySeconds()];
   const eventsPerSecond = await atFixedRate(events, rate, (i) => pipeline.createNote(i));
   // Every result in (so every resolution counted), unless deliveries stall.
   await untilCounted(() => subscribers.latencies.length, events * count);
   const cpu = { server: pipeline.routerCpuSeconds() - routerCpuBefore, clients: ownCpuSeconds() - clientsCpuBefore };
+  const machineCores = (machineBusySeconds() - machineBefore) / ((Date.now() - started) / 1000);
   const figures = latencyFigures(name, subscribers.latencies, Date.now() - started, cpu);
   const resolutions = (await pipeline.health()).resolutions - before;
   await subscribers.dispose();
   // Released before the next run, which counts only its own.
   await pipeline.untilSubscriptions(`${name}: waiting for none`, (held) => held === 0, 30_000);
-  return { figures, resolutionsPerEvent: resolutions / events, eventsPerSecond, subscribeCpuMs };
+  return { figures, resolutionsPerEvent: resolutions / events, eventsPerSecond, subscribeCpuMs, machineCores };
 }
 

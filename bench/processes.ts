@@ -139,3 +139,17 @@ export function postgresCpuSeconds(): number {
   }
   return total;
 }
+
+/**
+ * CPU seconds the whole machine has been busy so far (every core, every
+ * process: the services, PostgreSQL, RabbitMQ, Redis, the bench), from
+ * Linux's `/proc/stat`: divided by a run's seconds, how many cores it kept
+ * busy.
+ */
+export function machineBusySeconds(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  // "cpu  user nice system idle iowait irq softirq steal ...": busy is all but idle and iowait.
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return (total - fields[3]! - fields[4]!) / clockTicks;
+}

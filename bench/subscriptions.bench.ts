@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { signToken } from '@supergraph/common';
 import { idleMemory } from './idleMemory.ts';
 import { latencyHeader, latencyRow, ratioRow } from './latencyFigures.ts';
@@ -70,6 +71,7 @@ console.log(latencyRow(ws.figures));
 console.log(latencyRow(reference));
 console.log(ratioRow('ratio pipeline/raw', ws.figures, reference));
 console.log('Latency: pipeline from the outbox write (event occurredAt) to the client; raw from send to receive.');
+console.log(`Cores the whole machine kept busy meanwhile (of ${availableParallelism()}): ${ws.machineCores.toFixed(2)} (graphql-ws), ${sse.machineCores.toFixed(2)} (graphql-sse).`);
 console.log(`Events created at ${ws.eventsPerSecond.toFixed(0)}/s (graphql-ws), ${sse.eventsPerSecond.toFixed(0)}/s (graphql-sse), asked for ${RATE}/s.`);
 
 console.log(`\ngraphql-sse, ${SUBSCRIBERS} anonymous streams (distinct connections), same selection and load:\n${latencyHeader()}`);
