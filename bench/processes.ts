@@ -101,7 +101,10 @@ export function runOnce(entry: string, env: NodeJS.ProcessEnv): Promise<void> {
 
 /** Polls a service's `/health` (next to its `/graphql`) until it answers 200: subgraphs answer no unsigned query. */
 export const waitForHealth = (graphqlUrl: string, timeoutMs = 60_000, signal?: AbortSignal) =>
-  waitUntilOk(graphqlUrl.replace(/\/graphql$/, '/health'), {}, timeoutMs, signal);
+  waitForOk(graphqlUrl.replace(/\/graphql$/, '/health'), timeoutMs, signal);
+
+/** Polls a URL until a GET answers 2xx. */
+export const waitForOk = (url: string, timeoutMs = 60_000, signal?: AbortSignal) => waitUntilOk(url, {}, timeoutMs, signal);
 
 /** Polls a GraphQL endpoint until it answers a trivial query. */
 export const waitForGraphQL = (url: string, timeoutMs = 60_000, signal?: AbortSignal) =>

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { latencyFigures, ownCpuSeconds, type LatencyFigures } from './latencyFigures.ts';
 import { until, untilCounted } from './pacing.ts';
-import { cpuSeconds, freePort, runService } from './processes.ts';
+import { cpuSeconds, freePort, runService, untilReady, waitForOk } from './processes.ts';
 
 /**
  * The floor: `payload` broadcast over plain `ws` to `count` sockets, `events`
@@ -14,7 +14,7 @@ export async function rawBroadcastRun(payload: string, count: number, { events, 
   const server = runService('bench/rawBroadcastServer.ts', { ...process.env, RAW_PORT: String(port), RAW_PAYLOAD: payload });
   const base = `http://127.0.0.1:${port}`;
   try {
-    if (!(await until(() => fetch(`${base}/sockets`).then(() => true, () => false), 30_000))) throw new Error('the raw broadcast server did not start');
+    await untilReady(server, 'the raw broadcast server', (signal) => waitForOk(`${base}/sockets`, 30_000, signal));
     const latencies: number[] = [];
     const sockets = Array.from({ length: count }, () => {
       const socket = new WebSocket(`ws://127.0.0.1:${port}`);

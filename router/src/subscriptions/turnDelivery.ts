@@ -21,12 +21,17 @@ export interface TurnWriter<Target, Message> {
  */
 export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
-/** A connection's messages waiting for the turn's write, what to call once each is written, and whether its subscription still runs. */
-interface Outbox<Message> {
-  messages: Message[];
-  written: (() => void)[];
-  current: (() => boolean)[];
+/** A message waiting for its connection's turn, what to call once it is written, and whether its subscription still runs. */
+interface Queued<Message> {
+  message: Message;
+  written: () => void;
+  current: () => boolean;
 }
+
+/** Tells each of `queued` it is written (or never will be): their subscriptions count what is outstanding. */
+const releasing = (queued: readonly Queued<unknown>[]) => () => {
+  for (const entry of queued) entry.written();
+};
 
 /**
  * Writes a hub group's live results to a transport's connections itself:
@@ -42,41 +47,32 @@ interface Outbox<Message> {
  * messages not yet handed to the operating system is behind: the hub ends it.
  */
 export function createTurnDelivery<Target extends object, Message>(writer: TurnWriter<Target, Message>) {
-  const outboxes = new WeakMap<Target, Outbox<Message>>();
-  const waiting = new Map<Target, Outbox<Message>>();
+  const outboxes = new WeakMap<Target, Queued<Message>[]>();
+  const waiting = new Set<Target>();
   let scheduled = false;
 
-  const write = (target: Target, outbox: Outbox<Message>) => {
+  const write = (target: Target) => {
     waiting.delete(target);
-    const { messages, written, current } = outbox;
-    if (messages.length === 0) return;
-    outbox.messages = [];
-    outbox.written = [];
-    outbox.current = [];
-    const calling = (callbacks: (() => void)[]) => () => {
-      for (const callback of callbacks) callback();
-    };
-    if (!writer.isOpen(target)) return calling(written)();
+    const queued = outboxes.get(target);
+    if (!queued?.length) return;
+    outboxes.set(target, []);
+    if (!writer.isOpen(target)) return releasing(queued)();
     if (writer.unread(target) > MAX_UNREAD_BYTES) {
       writer.cut(target);
-      return calling(written)();
+      return releasing(queued)();
     }
     // A subscription may be over since its results were queued (its client completed it, and may already have
     // reused its id for another): what waited for it is not sent.
-    if (current.every((isCurrent) => isCurrent())) return writer.write(target, messages, calling(written));
-    const sending: Message[] = [];
-    const sent: (() => void)[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      if (current[i]!()) {
-        sending.push(messages[i]!);
-        sent.push(written[i]!);
-      } else written[i]!();
+    const sending: Queued<Message>[] = [];
+    for (const entry of queued) {
+      if (entry.current()) sending.push(entry);
+      else entry.written();
     }
-    if (sending.length) writer.write(target, sending, calling(sent));
+    if (sending.length) writer.write(target, sending.map((entry) => entry.message), releasing(sending));
   };
   const writeWaiting = () => {
     scheduled = false;
-    for (const [target, outbox] of waiting) write(target, outbox);
+    for (const target of waiting) write(target);
   };
 
   return {
@@ -93,12 +89,10 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
         if (!current() || !writer.isOpen(target)) return true;
         if (unwritten >= SUBSCRIBER_BUFFER) return false;
         unwritten++;
-        let outbox = outboxes.get(target);
-        if (!outbox) outboxes.set(target, (outbox = { messages: [], written: [], current: [] }));
-        outbox.messages.push(messageOf(result));
-        outbox.written.push(written);
-        outbox.current.push(current);
-        waiting.set(target, outbox);
+        let queued = outboxes.get(target);
+        if (!queued) outboxes.set(target, (queued = []));
+        queued.push({ message: messageOf(result), written, current });
+        waiting.add(target);
         if (!scheduled) {
           scheduled = true;
           setImmediate(writeWaiting);
@@ -108,8 +102,7 @@ export function createTurnDelivery<Target extends object, Message>(writer: TurnW
     },
     /** Writes what waits for `target` now: the transport's own messages on it must not overtake the results before them. */
     flush(target: Target): void {
-      const outbox = outboxes.get(target);
-      if (outbox) write(target, outbox);
+      write(target);
     },
   };
 }
