@@ -124,6 +124,12 @@ export const routerConfigSchema = sharedConfigSchema.extend(subgraphSigningConfi
   PERSISTED_DOCUMENTS: z.string().optional(),
   /** Run only the documents in PERSISTED_DOCUMENTS, over every transport; refuse all others. @default false */
   PERSISTED_DOCUMENTS_ONLY: z.stringbool().default(false),
+  /**
+   * @apollo/gateway's own name for its anonymous usage report to Apollo
+   * (cloud metadata probes at start, host figures every hour; see
+   * createGateway). Off unless set to false. @default true
+   */
+  APOLLO_TELEMETRY_DISABLED: z.stringbool().default(true),
 });
 
 export type RouterConfig = z.infer<typeof routerConfigSchema> & {

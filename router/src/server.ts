@@ -1,8 +1,8 @@
-import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { createLogger, createMetricsRegistry, serveGraphQL, sessionFromAuthorization, type Logger, type RunningServer } from '@supergraph/common';
 import { composeSupergraph } from './composeSupergraph.ts';
+import { createGateway } from './createGateway.ts';
 import { costGuard } from './demandControl/costGuard.ts';
 import { mountGraphiql } from './graphiql/mountGraphiql.ts';
 import { deduplicatingExecutor } from './deduplication/deduplicatingExecutor.ts';
@@ -83,12 +83,15 @@ export async function startRouter(config: RouterConfig, runtime: RouterRuntime =
       })
     : signed;
   if (!useOwnExecution()) logger.warn('@apollo/gateway has no executeQueryPlan module to replace: it runs query plans itself (slower, same results)');
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    logger,
-    // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: timedFetcher(fetcher, name, metrics) }),
-  });
+  const gateway = createGateway(
+    {
+      supergraphSdl,
+      logger,
+      // <NAME>_ROUTING_URL wins over the URL in the supergraph, published or composed.
+      buildService: ({ name, url }) => new SubgraphDataSource({ url: config.routingUrls[name] ?? url, fetcher: timedFetcher(fetcher, name, metrics) }),
+    },
+    !config.APOLLO_TELEMETRY_DISABLED,
+  );
   const limiterStore = await LimiterStore.open({
     redisUrl: config.REDIS_URL,
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
