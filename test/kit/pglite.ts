@@ -2,6 +2,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { SUBGRAPHS } from './postgres.ts';
 
 /*
  * A new PGlite cluster runs initdb in Wasm: seconds of CPU per database, and
@@ -32,7 +33,7 @@ export async function freshPGlite(): Promise<PGlite> {
  */
 export async function embeddedDataDir(prefix: string): Promise<string> {
   const dataDir = await mkdtemp(path.join(tmpdir(), prefix));
-  const [first, ...others] = ['users', 'notes', 'orders', 'payments', 'webhooks'].map((name) => path.join(dataDir, name));
+  const [first, ...others] = SUBGRAPHS.map((name) => path.join(dataDir, name));
   await (await PGlite.create(first!)).close();
   await Promise.all(others.map((folder) => cp(first!, folder, { recursive: true })));
   return dataDir;
