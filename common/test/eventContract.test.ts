@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { appendToOutbox, defineEvent, EventContractError, type OutboxWriter } from '../src/index.ts';
+import { defineEvent, EventContractError } from '../src/index.ts';
 
 const thingShipped = defineEvent({
   type: 'thing.shipped',
@@ -12,19 +12,6 @@ const thingShipped = defineEvent({
 const shipped = (data: Record<string, unknown>) =>
   thingShipped.build({ aggregateId: 't1', aggregateVersion: 2, data: data as z.input<typeof thingShipped.data> });
 
-/** An outbox writer that records the statements instead of running them. */
-function recordingWriter() {
-  const statements: { sql: string; values: unknown[] }[] = [];
-  const writer: OutboxWriter = {
-    $executeRaw: async (strings, ...values) => {
-      statements.push({ sql: strings.join('?'), values });
-      return 1;
-    },
-  };
-  return { writer, inserts: () => statements.filter(({ sql }) => sql.startsWith('INSERT')) };
-}
-
-const cause = { actorId: 'u1', correlationId: 'req-1' };
 
 describe('defineEvent', () => {
   it('gives the envelope its type and aggregate type, and the payload as the contract parses it', () => {
@@ -79,22 +66,5 @@ describe('defineEvent', () => {
   ])('refuses %s with a TypeError that shows the bad value', (_case, change, message) => {
     const definition = { type: 'thing.shipped', aggregateType: 'Thing', description: 'd', data: z.object({}), ...change };
     expect(() => defineEvent(definition as Parameters<typeof defineEvent>[0])).toThrow(new TypeError(message));
-  });
-});
-
-describe('appendToOutbox', () => {
-  it('writes each event with its contract’s type and aggregate type, then notifies the relays', async () => {
-    const { writer, inserts } = recordingWriter();
-    await appendToOutbox(writer, cause, shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } }));
-    const [insert] = inserts();
-    expect(insert!.values[1]).toBe('thing.shipped');
-    expect(JSON.parse(insert!.values[2] as string)).toMatchObject({ type: 'thing.shipped', aggregateType: 'Thing', actorId: 'u1', correlationId: 'req-1' });
-  });
-
-  it('writes none of the events when one breaks its contract, so the mutation fails and its transaction rolls back', async () => {
-    const { writer, inserts } = recordingWriter();
-    const valid = shipped({ thingId: 't1', ownerId: 'u1', parcel: { carrier: 'post' } });
-    await expect(appendToOutbox(writer, cause, valid, shipped({ thingId: 't2' }))).rejects.toThrow(EventContractError);
-    expect(inserts()).toEqual([]);
   });
 });

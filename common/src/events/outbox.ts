@@ -16,11 +16,19 @@ export const OUTBOX_CHANNEL = 'outbox';
  * before any is written: an event that breaks its producer's contract throws
  * `EventContractError` here, failing the mutation that wrote it, rather than
  * reaching subscribers who cannot read it.
+ *
+ * One statement whatever the number of events, the NOTIFY included: every
+ * mutation pays its round trips to the database while its transaction holds
+ * its locks. The rows are inserted in the events' order, so their sequences
+ * follow it.
  */
 export async function appendToOutbox(tx: OutboxWriter, cause: EventCause, ...events: NewEvent[]): Promise<void> {
   const envelopes = events.map((event) => createEvent(event.contract.contentOf(event), cause));
-  for (const envelope of envelopes) {
-    await tx.$executeRaw`INSERT INTO "OutboxEvent" ("id", "type", "payload") VALUES (${envelope.id}::uuid, ${envelope.type}, ${JSON.stringify(envelope)}::jsonb)`;
-  }
-  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  await tx.$executeRaw`WITH appended AS (
+      INSERT INTO "OutboxEvent" ("id", "type", "payload")
+      SELECT (envelope ->> 'id')::uuid, envelope ->> 'type', envelope
+      FROM jsonb_array_elements(${JSON.stringify(envelopes)}::jsonb) WITH ORDINALITY AS events (envelope, position)
+      ORDER BY position
+    )
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
 }

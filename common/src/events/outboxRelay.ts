@@ -72,12 +72,27 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private listener?: pg.Client;
   private running?: Promise<void>;
   private listening?: Promise<void>;
+  /**
+   * BEGIN, the lock, and the oldest unpublished rows in one round trip (a
+   * simple query may hold several statements). The rows are read only under
+   * the lock: the same lock taken again in their WHERE (an advisory lock is
+   * re-entrant within its transaction, and a one-row subquery is evaluated
+   * once), so a relay without it locks none of them and cannot make the one
+   * that holds it skip, and so reorder, any. The first SELECT says whether
+   * the lock was free when no rows come back.
+   */
+  private readonly readBatch: string;
 
   constructor(options: OutboxRelayOptions) {
     super();
     this.options = validateOptions(options);
     this.logger = options.logger.child({ component: 'outbox-relay' });
     this.pool = createPgPool({ connectionString: options.databaseUrl, max: 2, name: `outbox-relay ${options.name}`, logger: this.logger });
+    const lock = `pg_try_advisory_xact_lock(${RELAY_LOCK_CLASS}, '"OutboxEvent"'::regclass::oid::int)`;
+    this.readBatch = `BEGIN;
+      SELECT ${lock} AS "acquired";
+      SELECT "sequence", "payload" FROM "OutboxEvent" WHERE "publishedAt" IS NULL AND (SELECT ${lock})
+      ORDER BY "sequence" LIMIT ${this.options.batchSize} FOR UPDATE SKIP LOCKED`;
   }
 
   /** Starts relaying; called once, by `startOutboxRelay`. */
@@ -143,8 +158,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
 
   /**
    * One transaction: lock, read the oldest unpublished rows, publish them,
-   * mark them. The lock is released at commit or rollback. If another relay
-   * holds it, that relay is draining the outbox and this one waits.
+   * mark them; two round trips to the database (`readBatch`, then the marks
+   * and the commit). The lock is released at commit or rollback. If another
+   * relay holds it, that relay is draining the outbox and this one waits.
    */
   private async relayBatch(): Promise<BatchOutcome> {
     const client = await this.pool.connect();
@@ -159,31 +175,18 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     };
     client.on('error', onLost);
     try {
-      await client.query('BEGIN');
-      const { rows: lock } = await client.query<{ acquired: boolean }>(
-        `SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_CLASS}, '"OutboxEvent"'::regclass::oid::int) AS "acquired"`,
-      );
-      if (!lock[0]!.acquired) {
-        await client.query('ROLLBACK');
-        return 'locked';
+      const [, lock, batch] = (await client.query(this.readBatch)) as unknown as [unknown, pg.QueryResult<{ acquired: boolean }>, pg.QueryResult<OutboxRow>];
+      const rows = batch.rows;
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return lock.rows[0]!.acquired ? 'drained' : 'locked';
       }
-      const { rows } = await client.query<{ sequence: string; payload: EventEnvelope }>(
-        `SELECT "sequence", "payload" FROM "OutboxEvent" WHERE "publishedAt" IS NULL
-         ORDER BY "sequence" LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize],
-      );
-      if (rows.length > 0) {
-        await publishTraced(this.options.publisher, rows.map((row) => row.payload), this.options.name);
-        await client.query('UPDATE "OutboxEvent" SET "publishedAt" = now() WHERE "sequence" = ANY($1::bigint[])', [
-          rows.map((row) => row.sequence),
-        ]);
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) {
-        const lastSequence = rows.at(-1)!.sequence;
-        this.logger.debug({ count: rows.length, lastSequence }, `${this.options.name}: published outbox events`);
-        this.emit('published', { count: rows.length, lastSequence });
-      }
+      await publishTraced(this.options.publisher, rows.map((row) => row.payload), this.options.name);
+      // Sequences are bigints PostgreSQL gave (pg reads int8 as a string of digits): safe to write into the text.
+      await client.query(`UPDATE "OutboxEvent" SET "publishedAt" = now() WHERE "sequence" = ANY('{${rows.map((row) => row.sequence).join(',')}}'::bigint[]); COMMIT`);
+      const lastSequence = rows.at(-1)!.sequence;
+      this.logger.debug({ count: rows.length, lastSequence }, `${this.options.name}: published outbox events`);
+      this.emit('published', { count: rows.length, lastSequence });
       return rows.length === this.options.batchSize ? 'full' : 'drained';
     } catch (error) {
       // The rows stay unpublished. A connection that cannot even roll back is discarded, not reused.
@@ -261,6 +264,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 }
 
 type BatchOutcome = 'full' | 'drained' | 'locked';
+
+/** An unpublished event as a batch reads it. */
+interface OutboxRow {
+  sequence: string;
+  payload: EventEnvelope;
+}
 
 /** First key of the relay's advisory lock (the second is the table's oid): "ob" for outbox. */
 const RELAY_LOCK_CLASS = 0x6f62;
