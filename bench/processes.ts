@@ -124,22 +124,53 @@ async function waitUntilOk(url: string, init: RequestInit, timeoutMs: number, si
   throw new Error(`${url} did not come up within ${timeoutMs} ms`);
 }
 
+/** What the machine's shared servers are called in `/proc/<pid>/comm`, and how the bench names them. */
+const SERVERS: Record<string, string> = { postgres: 'PostgreSQL', 'beam.smp': 'RabbitMQ', 'redis-server': 'Redis' };
+
+/** A process's name (see `processCpu`) and the CPU seconds it has used so far. */
+export interface ProcessCpu {
+  name: string;
+  seconds: number;
+}
+
 /**
- * CPU seconds PostgreSQL's processes (the server and every backend) have used
- * so far: the database's share of a request, next to the services' own.
- * Backends that exit between two readings take their time with them, so
- * pooled (long-lived) connections are what this measures well.
+ * Every process on the machine now, by pid, with the CPU seconds it has used
+ * so far and what it is: `own` names processes by pid (the bench's
+ * services), the bench's own process is "bench", the shared servers
+ * (PostgreSQL and each backend, RabbitMQ, Redis) are named by SERVERS, the
+ * rest is "other".
  */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+export function processCpu(own: ReadonlyMap<number, string> = new Map()): Map<number, ProcessCpu> {
+  const processes = new Map<number, ProcessCpu>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+      const name = own.get(pid) ?? (pid === process.pid ? 'bench' : (SERVERS[readFileSync(`/proc/${pid}/comm`, 'utf8').trim()] ?? 'other'));
+      processes.set(pid, { name, seconds: cpuSeconds(pid) });
     } catch {
       // the process ended between the listing and the read
     }
   }
+  return processes;
+}
+
+/**
+ * CPU seconds used between two `processCpu` snapshots, summed by name. A
+ * process that started in between counts from zero; one that ended took its
+ * time with it, so long-lived processes (pooled connections) are what this
+ * measures well.
+ */
+export function cpuBetween(before: ReadonlyMap<number, ProcessCpu>, after: ReadonlyMap<number, ProcessCpu>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const [pid, { name, seconds }] of after) totals.set(name, (totals.get(name) ?? 0) + seconds - (before.get(pid)?.seconds ?? 0));
+  return totals;
+}
+
+/** CPU seconds PostgreSQL's processes (the server and every backend) have used so far: the database's share of a request. */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const { name, seconds } of processCpu().values()) if (name === SERVERS.postgres) total += seconds;
   return total;
 }
 

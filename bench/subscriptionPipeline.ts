@@ -13,6 +13,8 @@ const AMQP_URL = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:567
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Node options for the router, to see where its time goes (`BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`). */
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+/** Node options for every subgraph, as BENCH_NODE_ARGS for the router. */
+const SUBGRAPH_NODE_ARGS = process.env.BENCH_SUBGRAPH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 export interface SubscriptionPipeline {
   /** The router's `/graphql`, over HTTP. */
@@ -23,6 +25,10 @@ export interface SubscriptionPipeline {
   health(): Promise<{ subscriptions: number; resolutions: number }>;
   /** Waits until the router holds as many subscribers as `holds` wants; fails naming `what` if it never does. */
   untilSubscriptions(what: string, holds: (count: number) => boolean, timeoutMs?: number): Promise<void>;
+  /** The pipeline's own processes by pid, named (router, bridge, each subgraph): for `processCpu`. */
+  processes: ReadonlyMap<number, string>;
+  /** Every subgraph's `/graphql`, for their `/metrics`. */
+  subgraphUrls: string[];
   /** CPU seconds the router process has used so far. */
   routerCpuSeconds(): number;
   /** The router process's resident set size, in KB. */
@@ -47,7 +53,14 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
   };
   try {
     const env = await prepareSubgraphs(namespace, { AMQP_URL, AMQP_EXCHANGE: `${namespace}.events` });
-    services.push(
+    const processes = new Map<number, string>();
+    const named = (name: string, service: Service) => {
+      processes.set(service.child.pid!, name);
+      services.push(service);
+      return service;
+    };
+    named(
+      'bridge',
       runService('bridge/src/main.ts', {
         ...env,
         REDIS_URL,
@@ -57,17 +70,16 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
         BRIDGE_PORT: String(await freePort()),
       }),
     );
-    for (const name of SUBGRAPHS) services.push(runService(`subgraphs/${name}/src/main.ts`, env));
+    for (const name of SUBGRAPHS) named(name, runService(`subgraphs/${name}/src/main.ts`, env, SUBGRAPH_NODE_ARGS));
     const routerPort = await freePort();
-    const router = runService('router/src/main.ts', {
+    const router = named('router', runService('router/src/main.ts', {
       ...env,
       ...routerEnv,
       ROUTER_PORT: String(routerPort),
       REDIS_URL,
       EVENTS_CHANNEL_PREFIX: `${namespace}:`,
       RATE_LIMIT_KEY_PREFIX: `${namespace}:ratelimit`,
-    }, NODE_ARGS);
-    services.push(router);
+    }, NODE_ARGS));
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
 
@@ -85,6 +97,8 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
     const health = async () => (await fetch(url.replace(/\/graphql$/, '/health'))).json() as Promise<{ subscriptions: number; resolutions: number }>;
     return {
       url,
+      processes,
+      subgraphUrls: SUBGRAPHS.map((name) => env[`${name.toUpperCase()}_ROUTING_URL`]!),
       // The bench's secret; issuer and audience as the router reads them (the services' defaults, as the test kit's).
       jwt: { JWT_SECRET: env.JWT_SECRET!, JWT_ISSUER: env.JWT_ISSUER ?? TEST_JWT.JWT_ISSUER, JWT_AUDIENCE: env.JWT_AUDIENCE ?? TEST_JWT.JWT_AUDIENCE },
       health,

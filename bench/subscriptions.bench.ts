@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { signToken } from '@supergraph/common';
+import { cpuPerEventTable } from './cpuPerEventTable.ts';
 import { idleMemory } from './idleMemory.ts';
 import { latencyHeader, latencyRow, ratioRow } from './latencyFigures.ts';
 import { measureSubscribers } from './measureSubscribers.ts';
@@ -15,9 +16,12 @@ import { openWsSubscribers } from './wsSubscribers.ts';
 // the same payload to the same number of sockets, in one run. On the same
 // router: as many graphql-sse subscribers; one public selection subscribed
 // by as many distinct users (hub resolutions per event); and the router's
-// memory per idle subscription.
+// memory per idle subscription. One subscriber at the same rate first: what
+// the pipeline itself costs per event, process by process, before fan-out.
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
+// Until the services' hot paths are compiled: the CPU per event keeps falling for about this many at 100/s.
+const WARM_UP_EVENTS = Number(process.env.BENCH_WARM_UP_EVENTS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const USER_EVENTS = Number(process.env.BENCH_USER_EVENTS ?? 5);
@@ -39,15 +43,16 @@ const caps = {
 console.log(`${SUBSCRIBERS} subscribers, ${EVENTS} events at ${RATE}/s...`);
 console.log(`Router caps: ${Object.entries(caps).map(([name, value]) => `${name}=${value}`).join(' ')}`);
 const pipeline = await startSubscriptionPipeline(caps);
-const { idle, ws, sse, users } = await (async () => {
+const { idle, alone, ws, sse, users } = await (async () => {
   try {
     // First, on a router that has held no subscription yet.
     console.log(`${IDLE} idle subscriptions...`);
     const idle = await idleMemory(pipeline, SELECTION, IDLE, IDLE_PER_SOCKET);
     const load = { events: EVENTS, rate: RATE };
     const anonymousSockets = Array.from({ length: SUBSCRIBERS }, () => ({ token: null, subscriptions: 1 }));
-    // A few events to one subscriber first, so that the first run measured does not pay for the cold start alone.
-    await measureSubscribers(pipeline, 'warm-up', () => openWsSubscribers(pipeline.url, SELECTION, anonymousSockets.slice(0, 1)), 1, { events: 5, rate: RATE });
+    // Events to one subscriber at the same rate first, so that the runs measured find the services warm (JIT).
+    await measureSubscribers(pipeline, 'warm-up', () => openWsSubscribers(pipeline.url, SELECTION, anonymousSockets.slice(0, 1)), 1, { events: WARM_UP_EVENTS, rate: RATE });
+    const alone = await measureSubscribers(pipeline, '1 subscriber (graphql-ws)', () => openWsSubscribers(pipeline.url, SELECTION, anonymousSockets.slice(0, 1)), 1, load);
     const ws = await measureSubscribers(pipeline, 'pipeline (graphql-ws)', () => openWsSubscribers(pipeline.url, SELECTION, anonymousSockets), SUBSCRIBERS, load);
     console.log('graphql-sse...');
     const sse = await measureSubscribers(pipeline, 'pipeline (graphql-sse)', () => openSseSubscribers(pipeline.url, SELECTION, SUBSCRIBERS), SUBSCRIBERS, load);
@@ -55,7 +60,7 @@ const { idle, ws, sse, users } = await (async () => {
     const tokens = await Promise.all(Array.from({ length: USERS }, () => signToken({ id: randomUUID(), role: 'CUSTOMER' }, pipeline.jwt)));
     const userSockets = tokens.map((token) => ({ token, subscriptions: 1 }));
     const users = await measureSubscribers(pipeline, `${USERS} users (graphql-ws)`, () => openWsSubscribers(pipeline.url, PUBLIC_SELECTION, userSockets), USERS, { events: USER_EVENTS, rate: USER_RATE });
-    return { idle, ws, sse, users };
+    return { idle, alone, ws, sse, users };
   } finally {
     await pipeline.stop();
   }
@@ -73,6 +78,18 @@ console.log(ratioRow('ratio pipeline/raw', ws.figures, reference));
 console.log('Latency: pipeline from the outbox write (event occurredAt) to the client; raw from send to receive.');
 console.log(`Cores the whole machine kept busy meanwhile (of ${availableParallelism()}): ${ws.machineCores.toFixed(2)} (graphql-ws), ${sse.machineCores.toFixed(2)} (graphql-sse).`);
 console.log(`Events created at ${ws.eventsPerSecond.toFixed(0)}/s (graphql-ws), ${sse.eventsPerSecond.toFixed(0)}/s (graphql-sse), asked for ${RATE}/s.`);
+
+console.log(`\nThe pipeline alone, the same ${EVENTS} events at ${RATE}/s to 1 graphql-ws subscriber:\n${latencyHeader()}`);
+console.log(latencyRow(alone.figures));
+console.log(`Cores the whole machine kept busy meanwhile: ${alone.machineCores.toFixed(2)}. SQL statements per event (Prisma's, the relay's not counted): ${alone.statementsPerEvent.toFixed(2)}.`);
+console.log('\nWhere the CPU goes, per event, each process (creating the note included; bench = the load generator and the clients):');
+console.log(
+  cpuPerEventTable([
+    { name: '1 subscriber', cpuPerEventMs: alone.cpuPerEventMs },
+    { name: `${SUBSCRIBERS} graphql-ws`, cpuPerEventMs: ws.cpuPerEventMs },
+    { name: `${SUBSCRIBERS} graphql-sse`, cpuPerEventMs: sse.cpuPerEventMs },
+  ]),
+);
 
 console.log(`\ngraphql-sse, ${SUBSCRIBERS} anonymous streams (distinct connections), same selection and load:\n${latencyHeader()}`);
 console.log(latencyRow(sse.figures));
