@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it, inject } from 'vitest';
 import { z } from 'zod';
-import { appendToOutbox, createLogger, defineEvent, EventContractError, OUTBOX_CHANNEL, type OutboxWriter } from '../src/index.ts';
+import { appendToOutbox, createLogger, defineEvent, EventContractError, OUTBOX_CHANNEL, type NewEvent } from '../src/index.ts';
 import { createPgPool } from '../src/pgPool.ts';
-import { pgOutboxWriter, watchOutbox } from '../../test/kit/outboxEvents.ts';
+import { inOutboxTransaction, watchOutbox } from '../../test/kit/outboxEvents.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/kit/postgres.ts';
 
 const thingShipped = defineEvent({
@@ -29,21 +29,12 @@ afterEach(async () => {
   await database.drop();
 });
 
-/** Runs `append` in a transaction of its own, with an outbox writer that counts its statements. */
-async function inTransaction(append: (writer: OutboxWriter) => Promise<void>): Promise<{ statements: number }> {
-  const client = await pool.connect();
+/** Appends `events` in a transaction of its own, counting the statements it takes. */
+async function append(...events: NewEvent[]): Promise<{ statements: number }> {
   let statements = 0;
-  const writer = pgOutboxWriter(client);
-  try {
-    await client.query('BEGIN');
-    await append({ $executeRaw: (strings, ...values) => (statements++, writer.$executeRaw(strings, ...values)) });
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  await inOutboxTransaction(pool, (writer) =>
+    appendToOutbox({ $executeRaw: (strings, ...values) => (statements++, writer.$executeRaw(strings, ...values)) }, cause, ...events),
+  );
   return { statements };
 }
 
@@ -56,7 +47,7 @@ it("writes a mutation's events in one statement, in their order, each row with i
     const outbox = await watchOutbox({ $queryRawUnsafe: async (query, ...values) => (await pool.query(query, values)).rows as never });
     const events = [shipped(1), shipped(2), shipped(3)];
 
-    expect(await inTransaction((writer) => appendToOutbox(writer, cause, ...events))).toEqual({ statements: 1 });
+    expect(await append(...events)).toEqual({ statements: 1 });
 
     const written = await outbox.events();
     expect(written.map((event) => event.aggregateVersion)).toEqual([1, 2, 3]);
@@ -69,6 +60,6 @@ it("writes a mutation's events in one statement, in their order, each row with i
 
 it('writes none of the events when one breaks its contract, so the mutation fails and its transaction rolls back', async () => {
   const outbox = await watchOutbox({ $queryRawUnsafe: async (query, ...values) => (await pool.query(query, values)).rows as never });
-  await expect(inTransaction((writer) => appendToOutbox(writer, cause, shipped(1), shipped(2, { thingId: 't1' })))).rejects.toThrow(EventContractError);
+  await expect(append(shipped(1), shipped(2, { thingId: 't1' }))).rejects.toThrow(EventContractError);
   expect(await outbox.events()).toEqual([]);
 });

@@ -43,12 +43,12 @@ export function pgOutboxWriter(client: pg.ClientBase): OutboxWriter {
   };
 }
 
-/** Appends events to the outbox of the database behind `pool`, in one transaction, as a mutation would. */
-export async function appendEvents(pool: pg.Pool, ...events: NewEvent[]): Promise<void> {
+/** Runs `write` with an outbox writer over one connection of `pool`, in a transaction of its own, as a mutation would. */
+export async function inOutboxTransaction(pool: pg.Pool, write: (writer: OutboxWriter) => Promise<void>): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await appendToOutbox(pgOutboxWriter(client), { actorId: null, correlationId: 'test' }, ...events);
+    await write(pgOutboxWriter(client));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
@@ -57,6 +57,10 @@ export async function appendEvents(pool: pg.Pool, ...events: NewEvent[]): Promis
     client.release();
   }
 }
+
+/** Appends events to the outbox of the database behind `pool`, in one transaction, as a mutation would. */
+export const appendEvents = (pool: pg.Pool, ...events: NewEvent[]): Promise<void> =>
+  inOutboxTransaction(pool, (writer) => appendToOutbox(writer, { actorId: null, correlationId: 'test' }, ...events));
 
 /** The `version`th change of a note, for tests that only care about ordering. */
 export const noteChange = (noteId: string, version: number): NewEvent =>
