@@ -2,6 +2,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import pg from 'pg';
 import { isAcquireTimeout, isConnectionLoss } from './connectionLoss.ts';
 import type { Logger } from './logger.ts';
+import { isPlainRead } from './plainRead.ts';
 
 export interface PgPoolOptions {
   connectionString: string;
@@ -20,8 +21,6 @@ export interface PgPoolOptions {
   idleTimeoutMs?: number;
 }
 
-/** Statements the pool runs again once on a fresh connection when the first one was lost mid-read. */
-const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 
 /**
  * A pg pool that survives its server ending connections (restart, failover,
@@ -78,7 +77,7 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     const [config] = args;
     const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
     // Callback-style calls and anything not plainly a read keep pg's own behaviour.
-    if (typeof args.at(-1) === 'function' || typeof text !== 'string' || !READ_ONLY.test(text)) return query(...args);
+    if (typeof args.at(-1) === 'function' || typeof text !== 'string' || !isPlainRead(text)) return query(...args);
     return retryReads.execute(() => query(...args) as Promise<unknown>);
   }) as typeof pool.query;
   return pool;
