@@ -8,6 +8,7 @@ import { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../
 import { createPgPool } from '../src/pgPool.ts';
 import { appendEvents, noteChange } from '../../test/kit/outboxEvents.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/kit/postgres.ts';
+import { startTcpProxy } from '../../test/kit/tcpProxy.ts';
 import { waitFor } from '../../test/kit/waitFor.ts';
 
 // What a relay leaves behind when its batch fails half way or another relay
@@ -152,4 +153,40 @@ it('rolls back a batch whose marks fail after publishing, so the rows stay unpub
   await waitFor('the batch to be marked', async () => (await pool.query('SELECT 1 FROM "OutboxEvent" WHERE "publishedAt" IS NULL')).rows.length === 0);
   // At least once: the batch whose marks failed went out twice, each time whole and in order.
   expect(publisher.received.map(({ aggregateVersion }) => aggregateVersion)).toEqual([1, 2, 3, 1, 2, 3]);
+});
+
+it('a batch whose connection is cut while it publishes is rolled back by the server, goes out again whole once the database is back, and leaves the lock free', async () => {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(database.url).port || 5432) });
+  cleanups.push(() => proxy.stop());
+  const throughProxy = new URL(database.url);
+  throughProxy.host = `${proxy.host}:${proxy.port}`;
+  const noteId = randomUUID();
+  await appendEvents(pool, noteChange(noteId, 1), noteChange(noteId, 2));
+
+  const publisher = gatedPublisher();
+  const publishing = publisher.called();
+  const relay = startOutboxRelay({
+    databaseUrl: throughProxy.toString(),
+    publisher: { publish: (events) => publisher.publish(events), close: async () => {} },
+    logger,
+    name: 'cut',
+    listen: false,
+    retryDelayMs: 20,
+    maxRetryDelayMs: 50,
+  });
+  cleanups.push(() => (publisher.open(), relay.stop()));
+  await publishing;
+  proxy.block('refuse');
+  // The server notices its client gone and ends the transaction: the rows and the lock are free again.
+  await waitFor('the server to end the cut batch', () => relayLockIsFree());
+  expect(await unlockedUnpublished()).toBe(2);
+
+  const failed = once(relay, 'retrying');
+  publisher.open();
+  await failed;
+  proxy.unblock();
+  await waitFor('the batch to be marked', async () => (await pool.query('SELECT 1 FROM "OutboxEvent" WHERE "publishedAt" IS NULL')).rows.length === 0);
+  // At least once: the cut batch's marks never committed, so it went out again, whole and in order.
+  expect(publisher.received.map(({ aggregateVersion }) => aggregateVersion)).toEqual([1, 2, 1, 2]);
+  expect(await relayLockIsFree()).toBe(true);
 });
