@@ -14,7 +14,16 @@ const sdl = `
 `;
 
 let hosts: string[] = [];
-const record = (message: unknown) => void hosts.push((message as { request: ClientRequest }).request.host);
+/**
+ * Records each request's host, and destroys those to anywhere but this
+ * machine before they connect: with the report on, the gateway sends it to
+ * Apollo as it stops, and a test run must not.
+ */
+const record = (message: unknown) => {
+  const { request } = message as { request: ClientRequest };
+  hosts.push(request.host);
+  if (request.host !== '127.0.0.1') request.destroy(new Error('apolloTelemetry.test.ts: nothing leaves this machine'));
+};
 let running: RouterOverSubgraph | undefined;
 
 afterEach(async () => {
@@ -44,4 +53,8 @@ it("APOLLO_TELEMETRY_DISABLED=false lets @apollo/gateway's usage report start", 
   // The probes start as the gateway is constructed; the report itself waits an hour.
   expect(hosts.filter((host) => host !== '127.0.0.1')).toContain('169.254.169.254');
   expect(process.env.APOLLO_TELEMETRY_DISABLED).toBeUndefined();
+  // Stopping flushes the report: the one request to Apollo, destroyed by `record` before it connected.
+  await running!.stop();
+  running = undefined;
+  expect(hosts).toContain('usage-reporting.api.apollographql.com');
 });
