@@ -19,6 +19,11 @@ import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, signingFetch
 const config = loadRouterConfig();
 const signingSecret = config.SUBGRAPH_SIGNING_SECRETS?.[0];
 const { supergraphSdl: composed } = await composeSupergraph(await loadSupergraphConfig(config.SUPERGRAPH_CONFIG, config.routingUrls));
+// @apollo/gateway's anonymous usage report to Apollo (cloud metadata probes,
+// host figures flushed as it stops) follows the router's own setting, off
+// unless APOLLO_TELEMETRY_DISABLED=false: a benchmark run sends nothing home,
+// and the report costs nothing per request, so the comparison is unchanged.
+process.env.APOLLO_TELEMETRY_DISABLED = String(config.APOLLO_TELEMETRY_DISABLED);
 const gateway = new ApolloGateway({
   supergraphSdl: withEnforcedSecurityLinks(composed),
   buildService: ({ url }) => {
