@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { get, type ClientRequest } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import { graphql } from '../../test/kit/graphql.ts';
+import { createGateway } from '../src/createGateway.ts';
 import { startRouterOverSubgraph, type RouterOverSubgraph } from './fixtures/routerOverSubgraph.ts';
 
 // @apollo/gateway's usage report (cloud metadata probes, then Apollo's
@@ -57,4 +58,15 @@ it("APOLLO_TELEMETRY_DISABLED=false lets @apollo/gateway's usage report start", 
   await running!.stop();
   running = undefined;
   expect(hosts).toContain('usage-reporting.api.apollographql.com');
+});
+
+it("puts the environment's APOLLO_TELEMETRY_DISABLED back when the gateway's constructor throws", () => {
+  process.env.APOLLO_TELEMETRY_DISABLED = 'operator value';
+  try {
+    // The gateway asserts this option away in its constructor.
+    expect(() => createGateway({ supergraphSdl: 'unused', queryPlannerConfig: { typeConditionedFetching: true } }, false)).toThrow(/Type conditions/);
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('operator value');
+  } finally {
+    delete process.env.APOLLO_TELEMETRY_DISABLED;
+  }
 });
