@@ -190,3 +190,21 @@ it('a batch whose connection is cut while it publishes is rolled back by the ser
   expect(publisher.received.map(({ aggregateVersion }) => aggregateVersion)).toEqual([1, 2, 1, 2]);
   expect(await relayLockIsFree()).toBe(true);
 });
+
+it('a relay that stalls mid-batch holds the others back for maxBatchMs at most: PostgreSQL ends its transaction and another relay publishes the batch', async () => {
+  const noteId = randomUUID();
+  await appendEvents(pool, noteChange(noteId, 1), noteChange(noteId, 2));
+  // Its publisher never answers (until the test ends): a paused process, or one cut off with its connection still open.
+  const stalled = gatedPublisher();
+  const stalling = stalled.called();
+  relayFor('stalled', stalled, { maxBatchMs: 500, pollIntervalMs: 20 });
+  await stalling;
+  expect(await relayLockIsFree()).toBe(false);
+
+  const healthy = gatedPublisher();
+  healthy.open();
+  relayFor('healthy', healthy, { pollIntervalMs: 20 });
+  await waitFor('the healthy relay to publish the stalled batch', () => healthy.received.length === 2);
+  expect(healthy.received.map((event) => event.aggregateVersion)).toEqual([1, 2]);
+  expect(stalled.received).toEqual([]);
+});

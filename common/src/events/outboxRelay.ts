@@ -27,6 +27,15 @@ export interface OutboxRelayOptions {
    * within a second of its database or broker. @default 1000
    */
   maxRetryDelayMs?: number;
+  /**
+   * How long a batch's transaction may sit waiting on the publisher before
+   * PostgreSQL ends it (`idle_in_transaction_session_timeout`), releasing the
+   * lock and the rows: a relay that vanishes mid-batch without its
+   * connection closing (a network partition, a paused process) would
+   * otherwise hold every other relay back until TCP gives up on it, hours by
+   * default. Longer than the publisher's own timeout. @default 60000
+   */
+  maxBatchMs?: number;
 }
 
 export interface OutboxRelayEvents {
@@ -73,8 +82,9 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   private running?: Promise<void>;
   private listening?: Promise<void>;
   /**
-   * BEGIN, the lock, and the oldest unpublished rows in one round trip (a
-   * simple query may hold several statements). The rows are read only under
+   * BEGIN, the bound on the batch (maxBatchMs), the lock, and the oldest
+   * unpublished rows in one round trip (a simple query may hold several
+   * statements). The rows are read only under
    * the lock: the same lock taken again in their WHERE (an advisory lock is
    * re-entrant within its transaction, and a one-row subquery is evaluated
    * once), so a relay without it locks none of them and cannot make the one
@@ -90,6 +100,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     this.pool = createPgPool({ connectionString: options.databaseUrl, max: 2, name: `outbox-relay ${options.name}`, logger: this.logger });
     const lock = `pg_try_advisory_xact_lock(${RELAY_LOCK_CLASS}, '"OutboxEvent"'::regclass::oid::int)`;
     this.readBatch = `BEGIN;
+      SET LOCAL idle_in_transaction_session_timeout = ${this.options.maxBatchMs};
       SELECT ${lock} AS "acquired";
       SELECT "sequence", "payload" FROM "OutboxEvent" WHERE "publishedAt" IS NULL AND (SELECT ${lock})
       ORDER BY "sequence" LIMIT ${this.options.batchSize} FOR UPDATE SKIP LOCKED`;
@@ -175,7 +186,7 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     };
     client.on('error', onLost);
     try {
-      const [, lock, batch] = (await client.query(this.readBatch)) as unknown as [unknown, pg.QueryResult<{ acquired: boolean }>, pg.QueryResult<OutboxRow>];
+      const [, , lock, batch] = (await client.query(this.readBatch)) as unknown as [unknown, unknown, pg.QueryResult<{ acquired: boolean }>, pg.QueryResult<OutboxRow>];
       const rows = batch.rows;
       if (rows.length === 0) {
         await client.query('COMMIT');
@@ -288,6 +299,7 @@ function validateOptions(options: OutboxRelayOptions): Required<OutboxRelayOptio
     batchSize: positiveInteger(options.batchSize, 100, 'batchSize'),
     retryDelayMs: positiveInteger(options.retryDelayMs, 100, 'retryDelayMs'),
     maxRetryDelayMs: positiveInteger(options.maxRetryDelayMs, 1000, 'maxRetryDelayMs'),
+    maxBatchMs: positiveInteger(options.maxBatchMs, 60_000, 'maxBatchMs'),
   };
 }
 
