@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import type { EventEnvelope } from '../src/events/eventEnvelope.ts';
 import type { EventPublisher } from '../src/events/eventPublisher.ts';
 import { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../src/events/outboxRelay.ts';
 import { createRabbitPublisher } from '../src/events/rabbitPublisher.ts';
-import { createPgPool } from '../src/pgPool.ts';
 import { startEventRecorder, type EventRecorder } from '../../test/kit/eventRecorder.ts';
 import { appendEvents, noteChange } from '../../test/kit/outboxEvents.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/kit/postgres.ts';
+import { outboxDatabasePerTest } from '../../test/kit/outboxDatabase.ts';
 import { RABBITMQ_URL } from '../../test/kit/rabbitmq.ts';
 import { startTcpProxy } from '../../test/kit/tcpProxy.ts';
 
@@ -19,35 +17,23 @@ const RELAY_NAME = 'relay-test';
 
 // Every test gets a fresh notes database (any subgraph's outbox table would
 // do) and cleans up what it started, last started first.
-let database: TestDatabase;
-let pool: pg.Pool;
-let cleanups: (() => Promise<unknown>)[];
-
-beforeEach(async () => {
-  cleanups = [];
-  database = await createTestDatabase(inject('templates').notes);
-  pool = createPgPool({ connectionString: database.url, max: 10, name: 'outbox-relay-test', logger });
-  cleanups.push(() => database.drop(), () => pool.end());
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const outbox = outboxDatabasePerTest('outbox-relay-test', 10);
 
 function relayFor(publisher: EventPublisher, options: Partial<OutboxRelayOptions> = {}): OutboxRelay {
-  const relay = startOutboxRelay({ databaseUrl: database.url, publisher, logger, name: RELAY_NAME, ...options });
-  cleanups.push(() => relay.stop());
+  const relay = startOutboxRelay({ databaseUrl: outbox.url, publisher, logger, name: RELAY_NAME, ...options });
+  outbox.cleanup(() => relay.stop());
   return relay;
 }
 
 async function recorder(): Promise<EventRecorder> {
   const started = await startEventRecorder();
-  cleanups.push(() => started.stop());
+  outbox.cleanup(() => started.stop());
   return started;
 }
 
 function rabbitPublisher(exchange: string, url = RABBITMQ_URL) {
   const publisher = createRabbitPublisher({ url, logger, exchange, publishTimeoutMs: 1000, reconnectDelayMs: 100 });
-  cleanups.push(() => publisher.close());
+  outbox.cleanup(() => publisher.close());
   return publisher;
 }
 
@@ -93,16 +79,16 @@ function countPublished(...relays: OutboxRelay[]) {
 const listeningAndIdle = (relay: OutboxRelay) =>
   new Promise<void>((resolve) => relay.once('listening', () => relay.once('idle', resolve)));
 
-const outboxIds = async () => (await pool.query<{ id: string }>('SELECT "id"::text FROM "OutboxEvent" ORDER BY "sequence"')).rows.map(({ id }) => id);
+const outboxIds = async () => (await outbox.pool.query<{ id: string }>('SELECT "id"::text FROM "OutboxEvent" ORDER BY "sequence"')).rows.map(({ id }) => id);
 const publishedRows = async () =>
-  (await pool.query<{ count: number }>('SELECT count(*)::int AS "count" FROM "OutboxEvent" WHERE "publishedAt" IS NOT NULL')).rows[0]!.count;
+  (await outbox.pool.query<{ count: number }>('SELECT count(*)::int AS "count" FROM "OutboxEvent" WHERE "publishedAt" IS NOT NULL')).rows[0]!.count;
 
 /** `perAggregate` changes each of `aggregates` notes, one transaction per change, the notes side by side. */
 async function writeConcurrently(aggregates: number, perAggregate: number): Promise<string[]> {
   const noteIds = Array.from({ length: aggregates }, () => randomUUID());
   await Promise.all(
     noteIds.map(async (noteId) => {
-      for (let version = 1; version <= perAggregate; version++) await appendEvents(pool, noteChange(noteId, version));
+      for (let version = 1; version <= perAggregate; version++) await appendEvents(outbox.pool, noteChange(noteId, version));
     }),
   );
   return noteIds;
@@ -111,8 +97,8 @@ async function writeConcurrently(aggregates: number, perAggregate: number): Prom
 describe('startOutboxRelay', () => {
   it('publishes pending events to RabbitMQ in sequence order, in full batches, and marks them published', async () => {
     const noteIds = [randomUUID(), randomUUID(), randomUUID()];
-    for (let version = 1; version <= 84; version++) await appendEvents(pool, ...noteIds.map((id) => noteChange(id, version)));
-    const { rows } = await pool.query<{ payload: EventEnvelope }>('SELECT "payload" FROM "OutboxEvent" ORDER BY "sequence"');
+    for (let version = 1; version <= 84; version++) await appendEvents(outbox.pool, ...noteIds.map((id) => noteChange(id, version)));
+    const { rows } = await outbox.pool.query<{ payload: EventEnvelope }>('SELECT "payload" FROM "OutboxEvent" ORDER BY "sequence"');
     const rabbit = await recorder();
 
     const batches: number[] = [];
@@ -143,7 +129,7 @@ describe('startOutboxRelay', () => {
     await listeningAndIdle(relay);
 
     // The next poll is a minute away, far past the test's timeout: only the NOTIFY can deliver this.
-    await appendEvents(pool, noteChange(randomUUID(), 1));
+    await appendEvents(outbox.pool, noteChange(randomUUID(), 1));
     await rabbit.waitForCount(1);
     await countPublished(relay).until(1);
     expect(await relay.pending()).toBe(0);
@@ -155,7 +141,7 @@ describe('startOutboxRelay', () => {
     await listeningAndIdle(relay);
 
     const relistened = listeningAndIdle(relay);
-    const { rows } = await pool.query(
+    const { rows } = await outbox.pool.query(
       'SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = current_database() AND "application_name" = $1',
       [`outbox-listen ${RELAY_NAME}`],
     );
@@ -163,7 +149,7 @@ describe('startOutboxRelay', () => {
     await relistened;
 
     const published = countPublished(relay);
-    await appendEvents(pool, noteChange(randomUUID(), 1));
+    await appendEvents(outbox.pool, noteChange(randomUUID(), 1));
     await published.until(1);
     expect(publisher.received).toHaveLength(1);
   });
@@ -173,7 +159,7 @@ describe('startOutboxRelay', () => {
     const publisher = memoryPublisher(async () => {
       if (failuresLeft-- > 0) throw new Error('broker down');
     });
-    await appendEvents(pool, ...Array.from({ length: 5 }, (_, index) => noteChange(randomUUID(), index + 1)));
+    await appendEvents(outbox.pool, ...Array.from({ length: 5 }, (_, index) => noteChange(randomUUID(), index + 1)));
 
     const relay = relayFor(publisher, { listen: false, retryDelayMs: 20, maxRetryDelayMs: 50 });
     const retries: { attempt: number; retryInMs: number; message: string }[] = [];
@@ -197,7 +183,7 @@ describe('startOutboxRelay', () => {
       calls.emit('publish');
       await gate;
     });
-    await appendEvents(pool, noteChange(randomUUID(), 1));
+    await appendEvents(outbox.pool, noteChange(randomUUID(), 1));
     const publishing = once(calls, 'publish');
     const relay = relayFor(publisher, { listen: false });
     await publishing;
@@ -205,7 +191,7 @@ describe('startOutboxRelay', () => {
     let stopped = false;
     const stopping = relay.stop().then(() => (stopped = true));
     // A database round trip gives a stop() that did not wait ample time to finish.
-    await pool.query('SELECT 1');
+    await outbox.pool.query('SELECT 1');
     expect(stopped).toBe(false);
     release();
     await stopping;
@@ -217,7 +203,7 @@ describe('startOutboxRelay', () => {
     ['a batch size of 0', { batchSize: 0 }, /batchSize must be a positive integer, but got 0/],
     ['a fractional poll interval', { pollIntervalMs: 2.5 }, /pollIntervalMs must be a positive integer, but got 2.5/],
   ])('rejects %s with a TypeError that says what is wrong', (_case, options, message) => {
-    const start = () => startOutboxRelay({ databaseUrl: database.url, publisher: memoryPublisher(), logger, name: RELAY_NAME, ...options } as OutboxRelayOptions);
+    const start = () => startOutboxRelay({ databaseUrl: outbox.url, publisher: memoryPublisher(), logger, name: RELAY_NAME, ...options } as OutboxRelayOptions);
     expect(start).toThrow(TypeError);
     expect(start).toThrow(message);
   });
@@ -229,21 +215,21 @@ describe('when RabbitMQ is unreachable', () => {
     async (mode) => {
       const rabbit = await recorder();
       const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(RABBITMQ_URL).port || 5672) });
-      cleanups.push(() => proxy.stop());
+      outbox.cleanup(() => proxy.stop());
       const throughProxy = new URL(RABBITMQ_URL);
       throughProxy.host = `${proxy.host}:${proxy.port}`;
       const relay = relayFor(rabbitPublisher(rabbit.exchange, throughProxy.toString()), { listen: true, maxRetryDelayMs: 500 });
       const published = countPublished(relay);
 
       // One event through first: the publisher holds a live connection when it is cut.
-      await appendEvents(pool, noteChange(randomUUID(), 1));
+      await appendEvents(outbox.pool, noteChange(randomUUID(), 1));
       await rabbit.waitForCount(1);
       await published.until(1);
 
       proxy.block(mode);
       const failed = once(relay, 'retrying');
       const noteIds = [randomUUID(), randomUUID()];
-      for (let version = 1; version <= 100; version++) await appendEvents(pool, ...noteIds.map((id) => noteChange(id, version)));
+      for (let version = 1; version <= 100; version++) await appendEvents(outbox.pool, ...noteIds.map((id) => noteChange(id, version)));
       await failed;
       expect(await relay.pending()).toBe(200);
       expect(await publishedRows()).toBe(1);
