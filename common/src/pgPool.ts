@@ -21,7 +21,6 @@ export interface PgPoolOptions {
   idleTimeoutMs?: number;
 }
 
-
 /**
  * A pg pool that survives its server ending connections (restart, failover,
  * `pg_terminate_backend`):

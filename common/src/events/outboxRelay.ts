@@ -84,12 +84,12 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
   /**
    * BEGIN, the bound on the batch (maxBatchMs), the lock, and the oldest
    * unpublished rows in one round trip (a simple query may hold several
-   * statements). The rows are read only under
-   * the lock: the same lock taken again in their WHERE (an advisory lock is
-   * re-entrant within its transaction, and a one-row subquery is evaluated
-   * once), so a relay without it locks none of them and cannot make the one
-   * that holds it skip, and so reorder, any. The first SELECT says whether
-   * the lock was free when no rows come back.
+   * statements). The rows are read only under the lock: the same lock is
+   * taken again in their WHERE (an advisory lock is re-entrant within its
+   * transaction, and a one-row subquery is evaluated once), so a relay
+   * without it locks none of them and cannot make the one that holds it
+   * skip, and so reorder, any. The first SELECT says whether the lock was
+   * free when no rows come back.
    */
   private readonly readBatch: string;
 
