@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, signingFetcher, withEnforcedSecurityLinks } from '@supergraph/router';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { composeSupergraph, createGateway, loadRouterConfig, loadSupergraphConfig, signingFetcher, withEnforcedSecurityLinks } from '@supergraph/router';
 
 /**
  * The reference: `@apollo/gateway` + `@apollo/server` with their defaults,
@@ -23,8 +23,7 @@ const { supergraphSdl: composed } = await composeSupergraph(await loadSupergraph
 // host figures flushed as it stops) follows the router's own setting, off
 // unless APOLLO_TELEMETRY_DISABLED=false: a benchmark run sends nothing home,
 // and the report costs nothing per request, so the comparison is unchanged.
-process.env.APOLLO_TELEMETRY_DISABLED = String(config.APOLLO_TELEMETRY_DISABLED);
-const gateway = new ApolloGateway({
+const gateway = createGateway({
   supergraphSdl: withEnforcedSecurityLinks(composed),
   buildService: ({ url }) => {
     const source = new RemoteGraphQLDataSource<{ authorization?: string }>({
@@ -37,7 +36,7 @@ const gateway = new ApolloGateway({
     if (signingSecret) source.fetcher = signingFetcher(source.fetcher, signingSecret);
     return source;
   },
-});
+}, !config.APOLLO_TELEMETRY_DISABLED);
 const server = new ApolloServer({ gateway });
 await startStandaloneServer(server, {
   listen: { port: config.ROUTER_PORT, host: '127.0.0.1' },

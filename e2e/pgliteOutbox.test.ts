@@ -23,12 +23,13 @@ let db: PGlite;
 let server: PGliteServer;
 let pool: pg.Pool;
 let relays: OutboxRelay[];
+const databaseUrl = () => `postgresql://postgres@${server.host}:${server.port}/postgres`;
 
 beforeEach(async () => {
   db = await freshPGlite();
   await db.exec(await readFile(OUTBOX_MIGRATION, 'utf8'));
   server = await servePGlite(db);
-  pool = new pg.Pool({ connectionString: `postgresql://postgres@${server.host}:${server.port}/postgres`, max: 6 });
+  pool = new pg.Pool({ connectionString: databaseUrl(), max: 6 });
   relays = [];
 });
 afterEach(async () => {
@@ -41,7 +42,7 @@ afterEach(async () => {
 function relay(name: string, received: EventEnvelope[], options: { batchSize?: number; failFirst?: boolean } = {}) {
   let failures = options.failFirst ? 1 : 0;
   const started = startOutboxRelay({
-    databaseUrl: `postgresql://postgres@${server.host}:${server.port}/postgres`,
+    databaseUrl: databaseUrl(),
     publisher: {
       publish: async (events) => {
         if (failures-- > 0) throw new Error('broker down');

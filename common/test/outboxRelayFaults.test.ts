@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import { expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import type { EventEnvelope } from '../src/events/eventEnvelope.ts';
-import { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../src/events/outboxRelay.ts';
+import { startOutboxRelay, TRY_RELAY_LOCK, type OutboxRelay, type OutboxRelayOptions } from '../src/events/outboxRelay.ts';
 import { appendEvents, noteChange } from '../../test/kit/outboxEvents.ts';
 import { outboxDatabasePerTest } from '../../test/kit/outboxDatabase.ts';
 import { startTcpProxy } from '../../test/kit/tcpProxy.ts';
@@ -45,7 +45,7 @@ const relayLockIsFree = async () => {
   const client = await outbox.pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ free: boolean }>(`SELECT pg_try_advisory_xact_lock(${0x6f62}, '"OutboxEvent"'::regclass::oid::int) AS "free"`);
+    const { rows } = await client.query<{ free: boolean }>(`SELECT ${TRY_RELAY_LOCK} AS "free"`);
     return rows[0]!.free;
   } finally {
     await client.query('ROLLBACK');

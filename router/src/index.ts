@@ -1,5 +1,6 @@
 export { CompositionError, composeSupergraph } from './composeSupergraph.ts';
 export { loadRouterConfig, type RouterConfig } from './config.ts';
+export { createGateway } from './createGateway.ts';
 export { signingFetcher } from './signingFetcher.ts';
 export { startRouter, type Router, type RouterRuntime } from './server.ts';
 export { pubSubEventSource, type EventSource } from './subscriptions/eventSource.ts';

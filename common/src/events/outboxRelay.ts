@@ -49,6 +49,12 @@ export interface OutboxRelayEvents {
   idle: [];
 }
 
+/** First key of the relay's advisory lock (the second is the table's oid): "ob" for outbox. */
+const RELAY_LOCK_CLASS = 0x6f62;
+
+/** Takes the relay's advisory lock for the transaction, if no other relay holds it: true when it did. */
+export const TRY_RELAY_LOCK = `pg_try_advisory_xact_lock(${RELAY_LOCK_CLASS}, '"OutboxEvent"'::regclass::oid::int)`;
+
 /**
  * Moves events from a subgraph's outbox table to the event bus, in
  * `sequence` order, marking each published only after the publisher
@@ -98,11 +104,10 @@ export class OutboxRelay extends EventEmitter<OutboxRelayEvents> {
     this.options = validateOptions(options);
     this.logger = options.logger.child({ component: 'outbox-relay' });
     this.pool = createPgPool({ connectionString: options.databaseUrl, max: 2, name: `outbox-relay ${options.name}`, logger: this.logger });
-    const lock = `pg_try_advisory_xact_lock(${RELAY_LOCK_CLASS}, '"OutboxEvent"'::regclass::oid::int)`;
     this.readBatch = `BEGIN;
       SET LOCAL idle_in_transaction_session_timeout = ${this.options.maxBatchMs};
-      SELECT ${lock} AS "acquired";
-      SELECT "sequence", "payload" FROM "OutboxEvent" WHERE "publishedAt" IS NULL AND (SELECT ${lock})
+      SELECT ${TRY_RELAY_LOCK} AS "acquired";
+      SELECT "sequence", "payload" FROM "OutboxEvent" WHERE "publishedAt" IS NULL AND (SELECT ${TRY_RELAY_LOCK})
       ORDER BY "sequence" LIMIT ${this.options.batchSize} FOR UPDATE SKIP LOCKED`;
   }
 
@@ -282,8 +287,6 @@ interface OutboxRow {
   payload: EventEnvelope;
 }
 
-/** First key of the relay's advisory lock (the second is the table's oid): "ob" for outbox. */
-const RELAY_LOCK_CLASS = 0x6f62;
 
 function validateOptions(options: OutboxRelayOptions): Required<OutboxRelayOptions> {
   if (typeof options?.publisher?.publish !== 'function') {
