@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '@supergraph/demo';
 import { SUBGRAPHS } from '../test/kit/postgres.ts';
 import { deleteBridgeTopology } from '../test/kit/rabbitmq.ts';
 import { TEST_JWT } from '../test/kit/tokens.ts';
+import { postGraphQL } from './graphqlLoad.ts';
 import { until } from './pacing.ts';
 import { dropSubgraphDatabases, prepareSubgraphs } from './prepareSubgraphs.ts';
 import { cpuSeconds, freePort, runService, waitForGraphQL, type Service } from './processes.ts';
@@ -83,14 +84,7 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
     const url = `http://127.0.0.1:${routerPort}/graphql`;
     await waitForGraphQL(url);
 
-    const post = async (body: unknown, token?: string) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as any;
-    };
+    const post = (body: unknown, token?: string) => postGraphQL(url, body, token);
     const login = await post({ query: `mutation { logIn(input: { email: "alice@example.com", password: "${DEMO_PASSWORD}" }) { token } }` });
     const token = login.data.logIn.token as string;
 
@@ -111,7 +105,9 @@ export async function startSubscriptionPipeline(routerEnv: NodeJS.ProcessEnv): P
       routerRssKb: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${router.child.pid}/status`, 'utf8'))![1]),
       createNote: async (i) => {
         // One document with variables, as a client sends it: the router plans it once, not once per note.
-        await post({ query: 'mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }', variables: { input: { title: `bench ${i}`, content: '.' } } }, token);
+        const created = await post({ query: 'mutation CreateNote($input: CreateNoteInput!) { createNote(input: $input) { id } }', variables: { input: { title: `bench ${i}`, content: '.' } } }, token);
+        // A note not created is an event never delivered: say why now, not after the run's 30 s wait.
+        if (created.errors) throw new Error(`createNote ${i} failed: ${JSON.stringify(created.errors)}`);
       },
       stop,
     };

@@ -1,3 +1,4 @@
+import { sqltag, type RawValue } from '@prisma/client/runtime/client';
 import type pg from 'pg';
 import { appendToOutbox, eventEnvelopeSchema, type EventEnvelope, type NewEvent, type OutboxWriter } from '@supergraph/common';
 import { noteUpdatedEvent } from '../../subgraphs/notes/src/noteEvents.ts';
@@ -37,8 +38,9 @@ export async function watchOutbox(db: RawQuerier) {
 export function pgOutboxWriter(client: pg.ClientBase): OutboxWriter {
   return {
     $executeRaw: async (strings: TemplateStringsArray, ...values: unknown[]) => {
-      const text = strings.reduce((sql, part, index) => `${sql}$${index}${part}`);
-      return (await client.query(text, values)).rowCount ?? 0;
+      // Prisma's own tag: it numbers the placeholders and inlines nested fragments as the client does.
+      const statement = sqltag(strings, ...(values as RawValue[]));
+      return (await client.query(statement.text, statement.values)).rowCount ?? 0;
     },
   };
 }

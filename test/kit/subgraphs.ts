@@ -32,13 +32,15 @@ const starters = {
   },
 };
 
-export type StartedSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof starters)[N]>> & RunningServer;
+type RunningSubgraph<N extends SubgraphName> = Awaited<ReturnType<(typeof starters)[N]>> & RunningServer;
+export type StartedSubgraph<N extends SubgraphName> = RunningSubgraph<N> & { databaseUrl: string };
 
 /**
  * Starts a subgraph on a free port over its own fresh copy of the migrated
  * template database; `stop()` shuts it down and drops the database.
  * `env` adds settings (e.g. AMQP_URL); `events` injects where the outbox goes;
  * `provider` replaces the payments subgraph's test-card provider (payments only).
+ * `databaseUrl` is that database, for what a test needs beside the subgraph's client (a LISTEN, say).
  */
 export async function startSubgraphForTest<N extends SubgraphName>(
   name: N,
@@ -47,12 +49,13 @@ export async function startSubgraphForTest<N extends SubgraphName>(
   const database = await createTestDatabase(inject('templates')[name]);
   const env = { ...process.env, ...options.env, [urlVariable(name)]: database.url, [`${name.toUpperCase()}_PORT`]: '0' };
   const start = starters[name] as (env: NodeJS.ProcessEnv, events?: SubgraphEvents, provider?: PaymentProvider) => ReturnType<(typeof starters)[N]>;
-  const subgraph = (await start(env, options.events, options.provider)) as StartedSubgraph<N>;
+  const subgraph = (await start(env, options.events, options.provider)) as RunningSubgraph<N>;
   return {
     ...subgraph,
+    databaseUrl: database.url,
     stop: async () => {
       await subgraph.stop();
       await database.drop();
     },
-  };
+  } as StartedSubgraph<N>;
 }

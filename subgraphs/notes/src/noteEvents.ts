@@ -52,7 +52,7 @@ export const noteTaggedEvent = defineEvent({
   data: z.object({ noteId, authorId, tagId: z.guid().describe('the tag added') }),
 });
 
-export const noteCreated = (note: NoteModel, tagIds: string[]) =>
+export const noteCreated = (note: Pick<NoteModel, 'id' | 'authorId' | 'title' | 'version'>, tagIds: string[]) =>
   noteCreatedEvent.build({
     aggregateId: note.id,
     aggregateVersion: note.version,

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUEST_ID_HEADER } from '@supergraph/common';
+import { OUTBOX_CHANNEL, REQUEST_ID_HEADER } from '@supergraph/common';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
@@ -48,6 +50,32 @@ describe('outbox events of the notes subgraph', () => {
         data: { noteId, authorId: alice.id, title: 'Plans', tagIds },
       }),
     ]);
+  });
+
+  it("createNote writes the note, its tag links, its event and the relays' wake-up in one statement, with no transaction around it", async () => {
+    const tagIds = await insertTags(notes.db, 2);
+    const outbox = await watch();
+    const listener = new pg.Client(notes.databaseUrl);
+    await listener.connect();
+    try {
+      await listener.query(`LISTEN "${OUTBOX_CHANNEL}"`);
+      const notified = once(listener, 'notification');
+      const sent: string[] = [];
+      let recording = true;
+      notes.db.$on('query', ({ query }) => recording && sent.push(query));
+      const response = await asAlice(CREATE_NOTE, { input: { title: 'One trip', content: 'c', tagIds } });
+      recording = false;
+      const noteId = response.data!.createNote.id;
+      // The tags' existence check, then the write: no BEGIN, no COMMIT.
+      expect(sent).toEqual([expect.stringContaining('"Tag"'), expect.stringMatching(/^\s*WITH note AS \(\s*INSERT INTO "Note"/)]);
+      expect(response.data!.createNote.version).toBe(1);
+      await notified;
+      const links = await notes.db.noteTag.findMany({ where: { noteId }, select: { tagId: true } });
+      expect(links.map(({ tagId }) => tagId).sort()).toEqual([...tagIds].sort());
+      expect((await outbox.events()).map(({ type, aggregateId }) => ({ type, aggregateId }))).toEqual([{ type: 'note.created', aggregateId: noteId }]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('updateNote writes one note.updated at the new version, naming the fields it set', async () => {
