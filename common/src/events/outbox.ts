@@ -2,7 +2,11 @@ import { sqltag, type Sql } from '@prisma/client/runtime/client';
 import { createEvent, type EventCause } from './eventEnvelope.ts';
 import type { NewEvent } from './eventContract.ts';
 
-/** The part of a Prisma transaction client the outbox needs. */
+/**
+ * The part of a Prisma transaction client the outbox needs. Its values may be
+ * nested `Sql` fragments (Prisma's `sql` tag), which a writer inlines as
+ * Prisma's own tag does.
+ */
 export interface OutboxWriter {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
 }
@@ -31,7 +35,12 @@ export function outboxInsert(cause: EventCause, ...events: NewEvent[]): Sql {
     ORDER BY position`;
 }
 
-/** Wakes the relays (an expression): a NOTIFY is delivered only if the transaction it ran in commits. */
+/**
+ * Wakes the relays (an expression): a NOTIFY is delivered only if the
+ * transaction it ran in commits. Select it over exactly one row (an
+ * `INSERT ... VALUES` of one row, say): over none it is never sent, and the
+ * relays find the events only at their next poll.
+ */
 export const outboxNotify: Sql = sqltag`pg_notify(${OUTBOX_CHANNEL}, '')`;
 
 /**

@@ -5,7 +5,7 @@ import { tokenFor } from '../../../test/kit/tokens.ts';
 import { alice, bob, errorOf, insertNote, insertTags, snapshot } from './fixtures.ts';
 
 const NOTE_FIELDS = 'id title content version author { id } tags { id name }';
-const CREATE_NOTE = `mutation($input: CreateNoteInput!) { createNote(input: $input) { ${NOTE_FIELDS} } }`;
+const CREATE_NOTE = `mutation($input: CreateNoteInput!) { createNote(input: $input) { ${NOTE_FIELDS} createdAt updatedAt } }`;
 const UPDATE_NOTE = `mutation($id: ID!, $input: UpdateNoteInput!, $expectedVersion: Int!) {
   updateNote(id: $id, input: $input, expectedVersion: $expectedVersion) { ${NOTE_FIELDS} } }`;
 const DELETE_NOTE = `mutation($id: ID!) { deleteNote(id: $id) { id } }`;
@@ -35,6 +35,9 @@ describe('createNote', () => {
     expect(response.errors).toBeUndefined();
     const note = response.data!.createNote;
     expect(note).toMatchObject({ title: 'Groceries', content: 'Milk, eggs.', version: 1, author: { id: alice.id } });
+    // Written by hand (one statement), so the timestamps Prisma would set are checked too.
+    expect(Math.abs(Date.parse(note.createdAt) - Date.now())).toBeLessThan(60_000);
+    expect(note.updatedAt).toBe(note.createdAt);
     const names = note.tags.map((tag: { name: string }) => tag.name);
     expect(names).toEqual([...names].sort());
     expect(note.tags.map((tag: { id: string }) => tag.id).sort()).toEqual([first, second].sort());

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTBOX_CHANNEL, REQUEST_ID_HEADER } from '@supergraph/common';
+import { OUTBOX_CHANNEL, REQUEST_ID_HEADER, settleWithin } from '@supergraph/common';
 import { errorCode, graphql } from '../../../test/kit/graphql.ts';
 import { watchOutbox } from '../../../test/kit/outboxEvents.ts';
 import { startSubgraphForTest, type StartedSubgraph } from '../../../test/kit/subgraphs.ts';
@@ -69,7 +69,7 @@ describe('outbox events of the notes subgraph', () => {
       // The tags' existence check, then the write: no BEGIN, no COMMIT.
       expect(sent).toEqual([expect.stringContaining('"Tag"'), expect.stringMatching(/^\s*WITH note AS \(\s*INSERT INTO "Note"/)]);
       expect(response.data!.createNote.version).toBe(1);
-      await notified;
+      expect(await settleWithin(notified, 5_000), 'a NOTIFY on the outbox channel').toBe(true);
       const links = await notes.db.noteTag.findMany({ where: { noteId }, select: { tagId: true } });
       expect(links.map(({ tagId }) => tagId).sort()).toEqual([...tagIds].sort());
       expect((await outbox.events()).map(({ type, aggregateId }) => ({ type, aggregateId }))).toEqual([{ type: 'note.created', aggregateId: noteId }]);

@@ -12,11 +12,11 @@ import { parseTagName } from '../tagName.ts';
 
 // Every mutation writes in one transaction, so a rejected mutation writes
 // nothing, and its events go to the outbox in the same transaction: they
-// commit with the change or not at all. createNote is one statement; the
-// others, which read before they write, an interactive transaction. Each
-// event is appended after the statement that writes (and so locks) the note,
-// so of two transactions changing one note the later one's event gets the
-// later outbox sequence.
+// commit with the change or not at all. Each event is appended after the
+// statement that writes (and so locks) the note, so of two transactions
+// changing one note the later one's event gets the later outbox sequence.
+// createNote needs no such order: no one else sees its note before it
+// commits, and the tags it reads never change, so it is one statement.
 export const Mutation: MutationResolvers = {
   createNote: async (_parent, { input }, { db, viewer, requestId }) => {
     const authorId = requireViewer(viewer);
@@ -25,11 +25,15 @@ export const Mutation: MutationResolvers = {
     // note links them (and if one were not, the link's foreign key would fail
     // the whole statement).
     await requireTags(db, tagIds);
+    // The event is built, and checked against its contract, before the
+    // statement is sent: the note's id and version are chosen here.
     const draft = { id: randomUUID(), title, authorId, version: 1 };
-    // The note, its tag links, its event and the relays' wake-up in one round
-    // trip: the mutation behind every note.created, so the hot end of the
-    // subscription pipeline (an interactive transaction took four, and
-    // Prisma's create compiles a query plan per call; measured in issue #10).
+    // One round trip for the note, its tag links, its event and the relays'
+    // wake-up. createNote is behind every note.created, the hot end of the
+    // subscription pipeline: an interactive transaction cost it four round
+    // trips or more, and Prisma's create a query plan compiled per call
+    // (measured in issue #10). "updatedAt" is Prisma's @updatedAt, set by
+    // the client, not the database: a raw INSERT sets it.
     const [note] = await db.$queryRaw<NoteModel[]>`
       WITH note AS (
         INSERT INTO "Note" ("id", "title", "content", "authorId", "version", "updatedAt")
