@@ -200,6 +200,8 @@ describe('sign-ups as they happen (row 3)', () => {
     expect(first.results).toHaveLength(0);
     second.dispose();
     await Promise.all([brief.dispose(), lasting.dispose()]);
+    // Released before the next test counts its own subscriber: a leftover would pass its wait for one.
+    await waitFor('the subscriptions to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
   });
 
   it('a subscription to other notes delivers each note with an error per event in place of the author’s address', async () => {
@@ -215,5 +217,6 @@ describe('sign-ups as they happen (row 3)', () => {
     expect(result.errors).toEqual([expect.objectContaining({ path: ['noteCreated', 'author', 'email'], extensions: { code: 'UNAUTHENTICATED' } })]);
     notes.dispose();
     await client.dispose();
+    await waitFor('the subscription to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 5_000 });
   });
 });
