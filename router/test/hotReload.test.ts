@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PubSub } from 'graphql-subscriptions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createLogger } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { composeSupergraph, loadRouterConfig, loadSupergraphConfig, pubSubEventSource, startRouter, type Router } from '@supergraph/router';
@@ -68,6 +68,9 @@ afterAll(async () => {
   await router?.stop();
   await Promise.all([users?.stop(), notes?.stop(), orders?.stop()]);
 });
+// Each test counts its own subscribers on the shared router: a test's leftovers, still
+// being released, would satisfy the next one's wait for its own and let it publish too soon.
+afterEach(() => waitFor('the subscriptions to end', () => router.subscriptions!.subscriberCount === 0, { timeoutMs: 10_000 }));
 
 describe('hot reload of a published supergraph', () => {
   it('serves a newly published field within 5 s, without failing concurrent queries, and keeps live subscriptions', async () => {

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EventContent } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../../test/kit/graphql.ts';
@@ -28,6 +28,11 @@ beforeAll(async () => {
   [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
 });
 afterAll(() => stack?.stop());
+// Each test counts its own subscribers on the shared router: a test's leftovers, still
+// being released, would satisfy the next one's wait for its own and let it publish too soon.
+afterEach(() =>
+  waitFor('the streams to end', () => stack.router.subscriptionLimits.usage().sockets === 0 && stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 10_000 }),
+);
 
 describe('subscriptions over SSE', () => {
   it('delivers noteCreated with fields from several subgraphs, filtered by its argument, with the token from the Authorization header', async () => {

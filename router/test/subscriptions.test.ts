@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EventContent } from '@supergraph/common';
 import { demoUsers } from '@supergraph/demo';
 import { graphql } from '../../test/kit/graphql.ts';
@@ -27,6 +27,9 @@ beforeAll(async () => {
   [aliceToken, bobToken] = await Promise.all([tokenFor(alice.id), tokenFor(bob.id)]);
 });
 afterAll(() => stack?.stop());
+// Each test counts its own subscribers on the shared router: a test's leftovers, still
+// being released, would satisfy the next one's wait for its own and let it publish too soon.
+afterEach(() => waitFor('the subscriptions to end', () => stack.router.subscriptions!.subscriberCount === 0, { timeoutMs: 10_000 }));
 
 describe('subscriptions over graphql-ws', () => {
   it('delivers noteCreated with fields resolved from notes and users', async () => {
