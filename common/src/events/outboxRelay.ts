@@ -287,7 +287,6 @@ interface OutboxRow {
   payload: EventEnvelope;
 }
 
-
 function validateOptions(options: OutboxRelayOptions): Required<OutboxRelayOptions> {
   if (typeof options?.publisher?.publish !== 'function') {
     throw new TypeError(`startOutboxRelay: publisher must be an EventPublisher, but got ${String(options?.publisher)}.`);
